@@ -1,0 +1,43 @@
+"""mlopt: gradient-based optimizers from scratch, in numpy, exact to float64.
+
+Every optimizer is a pair of pure functions::
+
+    opt = mlopt.adam(lr=0.1)
+    state = opt.init(params)                          # params: an array or a tree of arrays
+    params, state = opt.update(grads, state, params)  # returns new values, mutates nothing
+
+Each lives in its own module of `mlopt.optimizers`, written for one array in
+the shape of its algorithm box; `mlopt.core` lifts it to trees of arrays.
+"""
+
+from .checkpoint import CheckpointError, load_state, save_state
+from .core import Optimizer, State
+from .optimizers import (
+    OPTIMIZERS,
+    adadelta,
+    adagrad,
+    adam,
+    adamax,
+    gd,
+    momentum,
+    nesterov,
+    rmsprop,
+)
+
+__all__ = [
+    "OPTIMIZERS",
+    "CheckpointError",
+    "Optimizer",
+    "State",
+    "adadelta",
+    "adagrad",
+    "adam",
+    "adamax",
+    "gd",
+    "load_state",
+    "momentum",
+    "nesterov",
+    "rmsprop",
+    "save_state",
+]
+__version__ = "0.1.0"

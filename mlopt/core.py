@@ -1,0 +1,183 @@
+"""The shared machinery: from a rule for one array to an optimizer for a tree.
+
+Each optimizer module writes its algorithm once, for a single array, as a pure
+function in the shape of its algorithm box::
+
+    def update(theta, g, m, v, *, t, lr, beta1, beta2, eps, weight_decay):
+        ...                   # one line per equation
+        return theta, m, v    # the new parameters and the new state buffers
+
+The positional arguments after ``theta`` and ``g`` name the per-parameter state
+buffers (here ``m`` and ``v``); the keyword-only arguments are the step number
+``t`` and the hyperparameters. `Optimizer` reads both from the signature and
+does everything else here, once for all optimizers: it walks trees of
+parameters, checks every input, resolves schedules, and keeps the state as
+plain data.
+"""
+
+import inspect
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from . import hyper, tree
+
+
+class State(NamedTuple):
+    """An optimizer's state: plain data, safe to copy, compare and save.
+
+    ``slots`` maps each buffer name of the optimizer's rule (``"m"``, ``"v"``,
+    ...) to a tree shaped like the parameters. ``params_spec`` records the
+    structure, shapes and dtypes of the parameters the state belongs to, so that
+    a state is never applied to another model by mistake.
+    """
+
+    optimizer: str  # the name of the optimizer that made it, e.g. "adam"
+    step: int  # t: the number of updates applied so far (0 after init)
+    slots: dict  # buffer name -> tree of arrays shaped like params
+    params_spec: Any  # (treedef, ((shape, dtype), ...)) of the params
+
+
+class Optimizer:
+    """A pair of pure functions, `init` and `update`, around one array rule.
+
+    Made by the factories (`mlopt.adam(...)` and so on), not directly.
+    """
+
+    def __init__(self, name, rule, **hyperparams):
+        signature = inspect.signature(rule)
+        kinds = inspect.Parameter
+        positional = [
+            p.name for p in signature.parameters.values() if p.kind is kinds.POSITIONAL_OR_KEYWORD
+        ]
+        keywords = [p.name for p in signature.parameters.values() if p.kind is kinds.KEYWORD_ONLY]
+        if positional[:2] != ["theta", "g"] or keywords[:1] != ["t"]:
+            raise TypeError(f"rule {rule.__name__} must be update(theta, g, *buffers, t, **hyper)")
+        if set(keywords[1:]) != set(hyperparams):
+            raise TypeError(f"{name}: hyperparameters {sorted(hyperparams)} != {keywords[1:]}")
+        self.name = name
+        self.rule = rule
+        self.slot_names = tuple(positional[2:])
+        self.hyperparams = {
+            key: hyper.constant_or_schedule(key, value) for key, value in hyperparams.items()
+        }
+
+    def __repr__(self):
+        def show(value):
+            if callable(value):
+                return getattr(value, "__name__", repr(value))
+            return repr(float(value)) if value.ndim == 0 else f"array{value.shape}"
+
+        args = ", ".join(f"{key}={show(value)}" for key, value in self.hyperparams.items())
+        return f"mlopt.{self.name}({args})"
+
+    def init(self, params):
+        """Return the state before the first update: every buffer at zero."""
+        leaves, paths, treedef = tree.flatten(params, "params")
+        leaves = [_float_leaf(leaf, path) for leaf, path in zip(leaves, paths)]
+        for leaf, path in zip(leaves, paths):
+            for key, value in self.hyperparams.items():
+                if not callable(value):
+                    hyper.check_broadcast(key, value, leaf.shape, path)
+        slots = {
+            slot: tree.unflatten(treedef, [np.zeros_like(leaf) for leaf in leaves])
+            for slot in self.slot_names
+        }
+        return State(self.name, 0, slots, _spec(treedef, leaves))
+
+    def update(self, grads, state, params):
+        """Apply one step. Returns ``(new_params, new_state)``; inputs are not modified."""
+        self._check_state(state)
+        leaves, paths, treedef = tree.flatten(params, "params")
+        leaves = [_float_leaf(leaf, path) for leaf, path in zip(leaves, paths)]
+        spec = _spec(treedef, leaves)
+        if spec != state.params_spec:
+            raise ValueError(
+                "state belongs to another params tree: "
+                + _spec_difference(state.params_spec, spec)
+            )
+        grad_leaves = [
+            _grad_leaf(g, path, leaf.shape)
+            for g, path, leaf in zip(tree.flatten_like(grads, treedef, "grads"), paths, leaves)
+        ]
+        slot_leaves = [
+            tree.flatten_like(state.slots[slot], treedef, f"state.slots[{slot!r}]")
+            for slot in self.slot_names
+        ]
+        t = state.step + 1
+        values = {key: hyper.value_at(key, value, t) for key, value in self.hyperparams.items()}
+        new_params, new_slots = [], [[] for _ in self.slot_names]
+        for i, (theta, g, path) in enumerate(zip(leaves, grad_leaves, paths)):
+            for key, value in values.items():
+                hyper.check_broadcast(key, value, theta.shape, path)
+            theta, *buffers = self.rule(theta, g, *(s[i] for s in slot_leaves), t=t, **values)
+            new_params.append(np.asarray(theta, dtype=leaves[i].dtype))
+            for out, buffer in zip(new_slots, buffers):
+                out.append(np.asarray(buffer, dtype=leaves[i].dtype))
+        new_state = State(
+            self.name,
+            t,
+            {slot: tree.unflatten(treedef, out) for slot, out in zip(self.slot_names, new_slots)},
+            spec,
+        )
+        return tree.unflatten(treedef, new_params), new_state
+
+    def _check_state(self, state):
+        if not isinstance(state, State):
+            raise TypeError(
+                f"state must be the mlopt.State returned by init or update; "
+                f"got {type(state).__name__}"
+            )
+        if state.optimizer != self.name:
+            raise ValueError(
+                f"state was made by mlopt.{state.optimizer}, not by mlopt.{self.name}: "
+                f"call {self!r}.init(params) for a fresh state"
+            )
+        if set(state.slots) != set(self.slot_names):
+            raise ValueError(
+                f"state.slots has buffers {sorted(state.slots)} but mlopt.{self.name} "
+                f"keeps {sorted(self.slot_names)}"
+            )
+
+
+def _float_leaf(leaf, path):
+    array = np.asarray(leaf)
+    if array.dtype.kind != "f":
+        kind = "integer" if array.dtype.kind in "iub" else "non-floating"
+        raise TypeError(
+            f"{path} has {kind} dtype {array.dtype}, but parameters must be "
+            f"floating-point arrays (an integer array would be silently truncated); "
+            f"convert it first, e.g. np.asarray(x, dtype=float)"
+        )
+    return array
+
+
+def _grad_leaf(g, path, shape):
+    path = "grads" + path[len("params"):]
+    array = np.asarray(g)
+    if array.dtype.kind not in "iuf":
+        raise TypeError(f"{path} has dtype {array.dtype}; gradients must be real numbers")
+    if array.shape != shape:
+        raise ValueError(
+            f"{path} has shape {array.shape} but params{path[len('grads'):]} has shape {shape}"
+        )
+    return array
+
+
+def _spec(treedef, leaves):
+    return (treedef, tuple((leaf.shape, leaf.dtype.str) for leaf in leaves))
+
+
+def _spec_difference(expected, got):
+    """Say in words where two params specs differ."""
+    if expected[0] != got[0]:
+        return f"its structure is {expected[0]!r}, the params given have {got[0]!r}"
+    placeholders = [f"<leaf {i}>" for i in range(len(got[1]))]
+    _, paths, _ = tree.flatten(tree.unflatten(got[0], placeholders), "params")
+    for path, (shape_a, dtype_a), (shape_b, dtype_b) in zip(paths, expected[1], got[1]):
+        if (shape_a, dtype_a) != (shape_b, dtype_b):
+            return (
+                f"it was made for {path} of shape {shape_a} and dtype {np.dtype(dtype_a)}, "
+                f"but {path} has shape {shape_b} and dtype {np.dtype(dtype_b)}"
+            )
+    return "its parameter specification differs"

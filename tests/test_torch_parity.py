@@ -1,0 +1,155 @@
+"""mlopt against torch.optim (CPU, single-tensor path, float64), step by step.
+
+Runs where torch is installed (CI installs its CPU build); readers never need it.
+"""
+
+import inspect
+
+import numpy as np
+import pytest
+from cases import SETTING_IDS, SETTINGS, assert_close, gradient
+
+import mlopt
+
+torch = pytest.importorskip("torch")
+torch.set_default_dtype(torch.float64)
+
+STEPS = 20
+
+# name -> (torch class, how our hyperparameters map to its arguments, our buffer -> its state key)
+TORCH = {
+    "gd": (torch.optim.SGD, lambda lr, weight_decay: dict(lr=lr, weight_decay=weight_decay), {}),
+    "momentum": (
+        torch.optim.SGD,
+        lambda lr, beta, weight_decay: dict(lr=lr, momentum=beta, weight_decay=weight_decay),
+        {"v": "momentum_buffer"},
+    ),
+    "nesterov": (
+        torch.optim.SGD,
+        lambda lr, beta, weight_decay: dict(
+            lr=lr, momentum=beta, nesterov=True, weight_decay=weight_decay
+        ),
+        {"v": "momentum_buffer"},
+    ),
+    "adagrad": (
+        torch.optim.Adagrad,
+        lambda lr, eps, weight_decay: dict(lr=lr, eps=eps, weight_decay=weight_decay),
+        {"G": "sum"},
+    ),
+    "rmsprop": (
+        torch.optim.RMSprop,
+        lambda lr, beta, eps, weight_decay: dict(
+            lr=lr, alpha=beta, eps=eps, weight_decay=weight_decay
+        ),
+        {"v": "square_avg"},
+    ),
+    "adadelta": (
+        torch.optim.Adadelta,
+        lambda lr, rho, eps, weight_decay: dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay),
+        {"Eg2": "square_avg", "Edx2": "acc_delta"},
+    ),
+    "adam": (
+        torch.optim.Adam,
+        lambda lr, beta1, beta2, eps, weight_decay: dict(
+            lr=lr, betas=(beta1, beta2), eps=eps, weight_decay=weight_decay
+        ),
+        {"m": "exp_avg", "v": "exp_avg_sq"},
+    ),
+    "adamax": (
+        torch.optim.Adamax,
+        lambda lr, beta1, beta2, eps, weight_decay: dict(
+            lr=lr, betas=(beta1, beta2), eps=eps, weight_decay=weight_decay
+        ),
+        {"m": "exp_avg", "u": "exp_inf"},
+    ),
+}
+
+
+def test_every_optimizer_has_a_torch_counterpart():
+    assert set(TORCH) == set(mlopt.OPTIMIZERS)
+
+
+def full_hyperparams(name, hp):
+    signature = inspect.signature(mlopt.OPTIMIZERS[name])
+    return {key: hp.get(key, p.default) for key, p in signature.parameters.items()}
+
+
+def torch_optimizer(name, groups):
+    """groups: list of (tensor, our hyperparameter dict)."""
+    cls, translate, _ = TORCH[name]
+    param_groups = [
+        {"params": [tensor], **translate(**full_hyperparams(name, hp))} for tensor, hp in groups
+    ]
+    return cls(param_groups, foreach=False)
+
+
+def tree_gradient(tree, t):
+    if isinstance(tree, dict):
+        return {key: gradient(value, t) for key, value in tree.items()}
+    return np.asarray(gradient(tree, t))
+
+
+def compare_run(name, opt, params, groups, to_leaves, from_leaves):
+    """Run mlopt on ``params`` and torch on ``groups`` for STEPS steps, comparing each.
+
+    ``to_leaves(tree)`` lists a tree's arrays in the order of the torch tensors;
+    ``from_leaves`` is its inverse. Both sides get the same gradient function,
+    evaluated at their own parameters.
+    """
+    torch_opt = torch_optimizer(name, groups)
+    tensors = [tensor for tensor, _ in groups]
+    buffers = TORCH[name][2]
+    state = opt.init(params)
+    for t in range(1, STEPS + 1):
+        params, state = opt.update(tree_gradient(params, t), state, params)
+        torch_params = from_leaves([tensor.detach().numpy() for tensor in tensors])
+        for tensor, g in zip(tensors, to_leaves(tree_gradient(torch_params, t))):
+            tensor.grad = torch.from_numpy(np.array(g))
+        torch_opt.step()
+        for i, (ours, tensor) in enumerate(zip(to_leaves(params), tensors)):
+            assert_close(ours, tensor.detach().numpy(), f"{name} theta[{i}] at step {t}")
+            for slot, key in buffers.items():
+                assert_close(
+                    to_leaves(state.slots[slot])[i],
+                    torch_opt.state[tensor][key].numpy(),
+                    f"{name} {slot}[{i}] at step {t}",
+                )
+
+
+@pytest.mark.parametrize("shape", [(), (7,), (3, 4), (2, 3, 2)])
+@pytest.mark.parametrize("name,hp", SETTINGS, ids=SETTING_IDS)
+def test_single_array(name, hp, shape):
+    rng = np.random.default_rng(sum(shape) + 1)
+    theta = rng.normal(size=shape)
+    tensor = torch.tensor(theta, requires_grad=True)
+    opt = mlopt.OPTIMIZERS[name](**hp)
+    compare_run(name, opt, theta, [(tensor, hp)], lambda tree: [tree], lambda leaves: leaves[0])
+
+
+@pytest.mark.parametrize("name,hp", SETTINGS, ids=SETTING_IDS)
+def test_dict_tree(name, hp):
+    rng = np.random.default_rng(0)
+    params = {"w": rng.normal(size=(4, 3)), "b": rng.normal(size=3)}
+    groups = [(torch.tensor(params[key], requires_grad=True), hp) for key in params]
+    opt = mlopt.OPTIMIZERS[name](**hp)
+    compare_run(
+        name,
+        opt,
+        params,
+        groups,
+        lambda tree: [tree[key] for key in params],
+        lambda leaves: dict(zip(params, leaves)),
+    )
+
+
+@pytest.mark.parametrize("name,hp", SETTINGS, ids=SETTING_IDS)
+def test_grid_of_learning_rates(name, hp):
+    """One mlopt run with lr of shape (k, 1) == k torch parameter groups, one per lr."""
+    base = full_hyperparams(name, hp)["lr"]
+    lrs = base * np.logspace(-1, 1, 5)
+    rng = np.random.default_rng(1)
+    theta = rng.normal(size=(5, 2))
+    rows = [torch.tensor(theta[i], requires_grad=True) for i in range(5)]
+    opt = mlopt.OPTIMIZERS[name](**{**hp, "lr": lrs[:, None]})
+    groups = [(row, {**hp, "lr": float(lr)}) for row, lr in zip(rows, lrs)]
+    compare_run(name, opt, theta, groups, list, np.stack)
