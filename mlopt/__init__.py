@@ -10,7 +10,7 @@ Each lives in its own module of `mlopt.optimizers`, written for one array in
 the shape of its algorithm box; `mlopt.core` lifts it to trees of arrays.
 """
 
-from .checkpoint import CheckpointError, load_state, save_state
+from .checkpoint import CheckpointError, MissingCheckpointError, load_state, save_state
 from .core import Optimizer, State
 from .optimizers import (
     OPTIMIZERS,
@@ -27,6 +27,7 @@ from .optimizers import (
 __all__ = [
     "OPTIMIZERS",
     "CheckpointError",
+    "MissingCheckpointError",
     "Optimizer",
     "State",
     "adadelta",

@@ -8,6 +8,7 @@ as such instead of resuming a wrong run.
 
 import json
 import os
+import pickle
 import zipfile
 
 import numpy as np
@@ -20,6 +21,10 @@ FORMAT = "mlopt-state/1"
 
 class CheckpointError(ValueError):
     """A file is not a readable mlopt checkpoint."""
+
+
+class MissingCheckpointError(FileNotFoundError, CheckpointError):
+    """The checkpoint file does not exist (both a FileNotFoundError and a ValueError)."""
 
 
 def save_state(path, state):
@@ -47,11 +52,14 @@ def load_state(path):
     """Read a state written by `save_state`; raises `CheckpointError` if it is not one."""
     path = os.fspath(path)
     if not os.path.exists(path):
-        raise FileNotFoundError(f"checkpoint file {path!r} does not exist")
+        raise MissingCheckpointError(2, "checkpoint file does not exist", path)
     try:
-        with np.load(path, allow_pickle=False) as data:
+        data = np.load(path, allow_pickle=False)
+        if not isinstance(data, np.lib.npyio.NpzFile):
+            raise ValueError("it holds a single array, not an .npz archive")
+        with data:
             arrays = {name: data[name] for name in data.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, pickle.UnpicklingError) as error:
         raise CheckpointError(
             f"{path!r} is not a readable mlopt checkpoint (truncated or another format): {error}"
         ) from None

@@ -68,11 +68,10 @@ def _flatten_like(node, treedef, path, ref_path, leaves):
     if kind == "dict":
         keys, children = treedef[1], treedef[2]
         if set(node) != set(keys):
-            missing = sorted(map(repr, set(keys) - set(node)))
-            extra = sorted(map(repr, set(node) - set(keys)))
             raise ValueError(
-                f"{path} has keys {sorted(map(repr, node))} but {ref_path} has keys "
-                f"{sorted(map(repr, keys))} (missing: {missing}, unexpected: {extra})"
+                f"{path} has keys {_keys(node)} but {ref_path} has keys {_keys(keys)} "
+                f"(missing: {_keys(set(keys) - set(node))}, "
+                f"unexpected: {_keys(set(node) - set(keys))})"
             )
         for key, child in zip(keys, children):
             _flatten_like(node[key], child, f"{path}[{key!r}]", f"{ref_path}[{key!r}]", leaves)
@@ -84,6 +83,10 @@ def _flatten_like(node, treedef, path, ref_path, leaves):
             )
         for i, (item, child) in enumerate(zip(node, children)):
             _flatten_like(item, child, f"{path}[{i}]", f"{ref_path}[{i}]", leaves)
+
+
+def _keys(keys):
+    return "[" + ", ".join(sorted(map(repr, keys))) + "]"
 
 
 def _kind_of(node):

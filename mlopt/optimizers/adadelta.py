@@ -48,7 +48,7 @@ def adadelta(lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0):
         >>> opt = mlopt.adadelta()
         >>> theta = np.array([1.0]); state = opt.init(theta)
         >>> theta, state = opt.update(2 * theta, state, theta)
-        >>> float(1 - theta[0])   # first step about sqrt(eps / (1 - rho)) = 0.00316
-        0.0031622766
+        >>> round(float(1 - theta[0]), 7)   # first step: about sqrt(eps / (1 - rho))
+        0.0031623
     """
     return Optimizer("adadelta", update, lr=lr, rho=rho, eps=eps, weight_decay=weight_decay)
