@@ -5,7 +5,7 @@ Algorithm box (chapter "AdaDelta")::
     given lr (1 in the paper), rho in [0, 1), eps >= 0, weight_decay,
           theta_0, Eg2_0 = 0, Edx2_0 = 0
     for t = 1, 2, ...
-        g_t     = grad J(theta_{t-1}) + weight_decay * theta_{t-1}        (wd)
+        g_t     = grad J(theta_{t-1}) + weight_decay * theta_{t-1}        (wd, if weight_decay != 0)
         Eg2_t   = rho * Eg2_{t-1} + (1 - rho) * g_t^2                     (1)
         dx_t    = -sqrt(Edx2_{t-1} + eps) / sqrt(Eg2_t + eps) * g_t       (2)
         Edx2_t  = rho * Edx2_{t-1} + (1 - rho) * dx_t^2                   (3)
@@ -31,7 +31,8 @@ from ..core import Optimizer
 
 def update(theta, g, Eg2, Edx2, *, t, lr, rho, eps, weight_decay):
     """One AdaDelta step on one array; returns ``(theta, Eg2, Edx2)``."""
-    g = g + weight_decay * theta  # (wd) coupled L2, torch's weight_decay
+    if np.any(weight_decay):  # as torch: no term at all when weight_decay = 0
+        g = g + weight_decay * theta  # (wd) coupled L2
     Eg2 = rho * Eg2 + (1 - rho) * g**2  # (1) running mean of g^2
     dx = -np.sqrt(Edx2 + eps) / np.sqrt(Eg2 + eps) * g  # (2) RMS[dx]_{t-1} / RMS[g]_t
     Edx2 = rho * Edx2 + (1 - rho) * dx**2  # (3) running mean of dx^2

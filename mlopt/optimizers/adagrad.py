@@ -4,7 +4,7 @@ Algorithm box (chapter "AdaGrad")::
 
     given lr, eps >= 0, weight_decay, theta_0, G_0 = 0
     for t = 1, 2, ...
-        g_t     = grad J(theta_{t-1}) + weight_decay * theta_{t-1}    (wd)
+        g_t     = grad J(theta_{t-1}) + weight_decay * theta_{t-1}    (wd, if weight_decay != 0)
         G_t     = G_{t-1} + g_t^2                                     (1)
         theta_t = theta_{t-1} - lr * g_t / (sqrt(G_t) + eps)          (2)
 
@@ -27,7 +27,8 @@ from ..core import Optimizer
 
 def update(theta, g, G, *, t, lr, eps, weight_decay):
     """One AdaGrad step on one array; returns ``(theta, G)``."""
-    g = g + weight_decay * theta  # (wd) coupled L2, torch's weight_decay
+    if np.any(weight_decay):  # as torch: no term at all when weight_decay = 0
+        g = g + weight_decay * theta  # (wd) coupled L2
     G = G + g**2  # (1) sum of squared gradients
     theta = theta - lr * g / (np.sqrt(G) + eps)  # (2) eps outside the sqrt
     return theta, G

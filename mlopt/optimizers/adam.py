@@ -5,7 +5,7 @@ Algorithm box (chapter "Adam")::
     given lr, beta1, beta2 in [0, 1), eps >= 0, weight_decay,
           theta_0, m_0 = 0, v_0 = 0
     for t = 1, 2, ...
-        g_t     = grad J(theta_{t-1}) + weight_decay * theta_{t-1}    (wd)
+        g_t     = grad J(theta_{t-1}) + weight_decay * theta_{t-1}    (wd, if weight_decay != 0)
         m_t     = beta1 * m_{t-1} + (1 - beta1) * g_t                 (1)
         v_t     = beta2 * v_{t-1} + (1 - beta2) * g_t^2               (2)
         m_hat_t = m_t / (1 - beta1^t)                                 (3)
@@ -33,7 +33,8 @@ from ..core import Optimizer
 
 def update(theta, g, m, v, *, t, lr, beta1, beta2, eps, weight_decay):
     """One Adam step on one array; returns ``(theta, m, v)``."""
-    g = g + weight_decay * theta  # (wd) coupled L2, torch's weight_decay
+    if np.any(weight_decay):  # as torch: no term at all when weight_decay = 0
+        g = g + weight_decay * theta  # (wd) coupled L2
     m = beta1 * m + (1 - beta1) * g  # (1) first moment
     v = beta2 * v + (1 - beta2) * g**2  # (2) second moment
     m_hat = m / (1 - beta1**t)  # (3) bias corrections

@@ -5,7 +5,7 @@ Algorithm box (chapter "AdaMax")::
     given lr, beta1, beta2 in [0, 1), eps >= 0, weight_decay,
           theta_0, m_0 = 0, u_0 = 0
     for t = 1, 2, ...
-        g_t     = grad J(theta_{t-1}) + weight_decay * theta_{t-1}    (wd)
+        g_t     = grad J(theta_{t-1}) + weight_decay * theta_{t-1}    (wd, if weight_decay != 0)
         m_t     = beta1 * m_{t-1} + (1 - beta1) * g_t                 (1)
         u_t     = max(beta2 * u_{t-1}, |g_t| + eps)                   (2)
         theta_t = theta_{t-1} - lr / (1 - beta1^t) * m_t / u_t        (3)
@@ -29,7 +29,8 @@ from ..core import Optimizer
 
 def update(theta, g, m, u, *, t, lr, beta1, beta2, eps, weight_decay):
     """One AdaMax step on one array; returns ``(theta, m, u)``."""
-    g = g + weight_decay * theta  # (wd) coupled L2, torch's weight_decay
+    if np.any(weight_decay):  # as torch: no term at all when weight_decay = 0
+        g = g + weight_decay * theta  # (wd) coupled L2
     m = beta1 * m + (1 - beta1) * g  # (1) first moment
     u = np.maximum(beta2 * u, np.abs(g) + eps)  # (2) infinity norm, eps inside the max
     theta = theta - lr / (1 - beta1**t) * m / u  # (3) bias correction on m only

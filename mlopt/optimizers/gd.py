@@ -4,7 +4,7 @@ Algorithm box (chapter "Gradient descent")::
 
     given lr > 0, weight_decay >= 0, theta_0
     for t = 1, 2, ...
-        g_t     = grad J(theta_{t-1}) + weight_decay * theta_{t-1}    (wd)
+        g_t     = grad J(theta_{t-1}) + weight_decay * theta_{t-1}    (wd, if weight_decay != 0)
         theta_t = theta_{t-1} - lr * g_t                              (1)
 
 Reference: torch.optim.SGD(lr, weight_decay=weight_decay), with no momentum.
@@ -13,12 +13,15 @@ Conventions: the source post adds ``lr * delta`` where ``delta`` is the
 *negated* gradient; the rule is the same.
 """
 
+import numpy as np
+
 from ..core import Optimizer
 
 
 def update(theta, g, *, t, lr, weight_decay):
     """One gradient-descent step on one array; returns ``(theta,)``."""
-    g = g + weight_decay * theta  # (wd) coupled L2, torch's weight_decay
+    if np.any(weight_decay):  # as torch: no term at all when weight_decay = 0
+        g = g + weight_decay * theta  # (wd) coupled L2
     theta = theta - lr * g  # (1)
     return (theta,)
 

@@ -4,7 +4,7 @@ Algorithm box (chapter "Nesterov momentum")::
 
     given lr, beta in [0, 1), weight_decay, theta_0, v_0 = 0
     for t = 1, 2, ...
-        g_t     = grad J(theta_{t-1}) + weight_decay * theta_{t-1}    (wd)
+        g_t     = grad J(theta_{t-1}) + weight_decay * theta_{t-1}    (wd, if weight_decay != 0)
         v_t     = beta * v_{t-1} + g_t                                (1)
         theta_t = theta_{t-1} - lr * (g_t + beta * v_t)               (2)
 
@@ -16,12 +16,15 @@ taken at the current parameters (Bengio et al., 2013), which is what torch,
 optax (``sgd(nesterov=True)``) and Keras do. The source post has no Nesterov.
 """
 
+import numpy as np
+
 from ..core import Optimizer
 
 
 def update(theta, g, v, *, t, lr, beta, weight_decay):
     """One Nesterov step on one array; returns ``(theta, v)``."""
-    g = g + weight_decay * theta  # (wd) coupled L2, torch's weight_decay
+    if np.any(weight_decay):  # as torch: no term at all when weight_decay = 0
+        g = g + weight_decay * theta  # (wd) coupled L2
     v = beta * v + g  # (1) velocity, as in momentum
     theta = theta - lr * (g + beta * v)  # (2) step with the look-ahead velocity
     return theta, v

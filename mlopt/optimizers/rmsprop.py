@@ -4,7 +4,7 @@ Algorithm box (chapter "RMSProp")::
 
     given lr, beta in [0, 1), eps >= 0, weight_decay, theta_0, v_0 = 0
     for t = 1, 2, ...
-        g_t     = grad J(theta_{t-1}) + weight_decay * theta_{t-1}    (wd)
+        g_t     = grad J(theta_{t-1}) + weight_decay * theta_{t-1}    (wd, if weight_decay != 0)
         v_t     = beta * v_{t-1} + (1 - beta) * g_t^2                 (1)
         theta_t = theta_{t-1} - lr * g_t / (sqrt(v_t) + eps)          (2)
 
@@ -29,7 +29,8 @@ from ..core import Optimizer
 
 def update(theta, g, v, *, t, lr, beta, eps, weight_decay):
     """One RMSProp step on one array; returns ``(theta, v)``."""
-    g = g + weight_decay * theta  # (wd) coupled L2, torch's weight_decay
+    if np.any(weight_decay):  # as torch: no term at all when weight_decay = 0
+        g = g + weight_decay * theta  # (wd) coupled L2
     v = beta * v + (1 - beta) * g**2  # (1) running mean of g^2
     theta = theta - lr * g / (np.sqrt(v) + eps)  # (2) eps outside the sqrt
     return theta, v
