@@ -101,7 +101,14 @@ class Optimizer:
             for g, path, leaf in zip(tree.flatten_like(grads, treedef, "grads"), paths, leaves)
         ]
         slot_leaves = [
-            tree.flatten_like(state.slots[slot], treedef, f"state.slots[{slot!r}]")
+            [
+                _buffer_leaf(buffer, path, leaf.shape, slot)
+                for buffer, path, leaf in zip(
+                    tree.flatten_like(state.slots[slot], treedef, f"state.slots[{slot!r}]"),
+                    paths,
+                    leaves,
+                )
+            ]
             for slot in self.slot_names
         ]
         t = state.step + 1
@@ -192,6 +199,14 @@ def _grad_leaf(g, path, shape):
         raise ValueError(
             f"{path} has shape {array.shape} but params{path[len('grads'):]} has shape {shape}"
         )
+    return array
+
+
+def _buffer_leaf(buffer, path, shape, slot):
+    array = np.asarray(buffer)
+    if array.shape != shape:
+        where = f"state.slots[{slot!r}]" + path[len("params"):]
+        raise ValueError(f"{where} has shape {array.shape} but {path} has shape {shape}")
     return array
 
 

@@ -157,3 +157,11 @@ def test_nan_and_inf_gradients_propagate(name):
     with np.errstate(invalid="ignore"):
         new, new_state = opt.update(np.array([np.nan, np.inf, 1.0]), state, params)
     assert np.isnan(new[0]) and not np.isfinite(new[1]) and np.isfinite(new[2])
+
+
+def test_a_hand_edited_state_with_wrong_buffer_shapes_is_refused():
+    params = {"w": np.ones(3)}
+    state = mlopt.adam().init(params)
+    broken = state._replace(slots={**state.slots, "m": {"w": np.zeros(1)}})
+    with pytest.raises(ValueError, match=re.escape("state.slots['m']['w'] has shape (1,) but params['w'] has shape (3,)")):
+        mlopt.adam().update(params, broken, params)
