@@ -42,3 +42,9 @@ __all__ = [
     "save_state",
 ]
 __version__ = "0.1.0"
+
+from . import surfaces  # noqa: E402  (numpy only; mlopt.plot and mlopt.widgets need matplotlib)
+from .surfaces import SURFACES, Surface  # noqa: E402
+from .trajectory import Sweep, diverged_at, sweep, trajectory  # noqa: E402
+
+__all__ += ["SURFACES", "Surface", "Sweep", "diverged_at", "surfaces", "sweep", "trajectory"]

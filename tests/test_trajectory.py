@@ -1,0 +1,83 @@
+"""Trajectories and sweeps: shapes, exactness against plain loops, divergence."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import mlopt
+
+ROSENBROCK = mlopt.SURFACES["rosenbrock"]()
+
+
+def plain_loop(opt, grad, x0, steps):
+    x = np.asarray(x0, dtype=float)
+    state, rows = opt.init(x), [x]
+    for _ in range(steps):
+        x, state = opt.update(grad(x), state, x)
+        rows.append(x)
+    return np.stack(rows)
+
+
+@pytest.mark.parametrize("name", list(mlopt.OPTIMIZERS))
+def test_a_trajectory_is_the_optimizers_own_steps(name):
+    opt = mlopt.OPTIMIZERS[name](lr=1e-3)
+    path = mlopt.trajectory(opt, ROSENBROCK, ROSENBROCK.start, 50)
+    assert path.shape == (51, 2)
+    assert np.array_equal(path[0], ROSENBROCK.start)
+    assert np.array_equal(path, plain_loop(opt, ROSENBROCK.grad, ROSENBROCK.start, 50))
+
+
+def test_a_batch_of_starts_is_many_separate_runs():
+    opt = mlopt.adam(lr=0.01)
+    starts = np.array([[[-1.2, 1.0], [0.5, 2.0]], [[1.5, -0.5], [-1.9, 2.9]]])
+    paths = mlopt.trajectory(opt, ROSENBROCK.grad, starts, 40)
+    assert paths.shape == (41, 2, 2, 2)
+    for i in range(2):
+        for j in range(2):
+            assert np.array_equal(paths[:, i, j], mlopt.trajectory(opt, ROSENBROCK, starts[i, j], 40))
+
+
+def test_a_grid_of_learning_rates_from_one_start():
+    lrs = np.logspace(-4, -2, 7)
+    paths = mlopt.trajectory(mlopt.momentum(lr=lrs[:, None]), ROSENBROCK, ROSENBROCK.start, 30)
+    assert paths.shape == (31, 7, 2)
+    for i, lr in enumerate(lrs):
+        alone = mlopt.trajectory(mlopt.momentum(lr=lr), ROSENBROCK, ROSENBROCK.start, 30)
+        assert np.array_equal(paths[:, i], alone, equal_nan=True)
+    with pytest.raises(ValueError, match=r"x0 of shape \(2,\) does not broadcast"):
+        mlopt.trajectory(mlopt.gd(lr=lrs), ROSENBROCK, ROSENBROCK.start, 3)
+
+
+def test_divergence_stops_the_entry_marks_it_and_warns_nothing():
+    lrs = np.array([1e-3, 0.5, 10.0])[:, None]  # the last two blow up on Rosenbrock
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        paths = mlopt.trajectory(mlopt.gd(lr=lrs), ROSENBROCK, ROSENBROCK.start, 100)
+    steps = mlopt.diverged_at(paths)
+    assert steps[0] == -1 and 0 < steps[1] and 0 < steps[2] <= steps[1]
+    for i in (1, 2):
+        assert np.isnan(paths[steps[i]:, i]).all()
+        assert np.isfinite(paths[: steps[i], i]).all()
+    assert np.isfinite(paths[:, 0]).all()
+
+
+def test_a_plain_function_without_bounds_diverges_on_overflow_only():
+    paths = mlopt.trajectory(mlopt.gd(lr=np.array([[0.1], [3.0]])), lambda xy: 2 * xy, [1.0, 1.0], 2000)
+    # x_t = (1 - 3 * 2)^t: |x| = 5^t first exceeds 1e6 at t = 9.
+    assert mlopt.diverged_at(paths).tolist() == [-1, 9]
+
+
+def test_sweep_equals_separate_runs():
+    quadratic = mlopt.SURFACES["quadratic"]()
+    lrs, betas = np.logspace(-3, 0, 6), np.array([0.0, 0.5, 0.9])
+    result = mlopt.sweep(mlopt.momentum, quadratic, 60, lr=lrs, beta=betas, weight_decay=0.0)
+    assert result.names == ("lr", "beta") and result.loss.shape == (6, 3) and result.steps == 60
+    for i, lr in enumerate(lrs):
+        for j, beta in enumerate(betas):
+            end = mlopt.trajectory(mlopt.momentum(lr=lr, beta=beta), quadratic, quadratic.start, 60)[-1]
+            expected = quadratic.f(end) - quadratic.f_min if np.isfinite(end).all() else np.inf
+            assert result.loss[i, j] == expected
+    assert np.isinf(result.loss[-1]).all() and np.isfinite(result.loss[0]).all()
+    with pytest.raises(ValueError, match="exactly two 1-D hyperparameter arrays"):
+        mlopt.sweep(mlopt.momentum, quadratic, 10, lr=lrs)
