@@ -58,6 +58,7 @@ class Optimizer:
         self.name = name
         self.rule = rule
         self.slot_names = tuple(positional[2:])
+        self._slot_set = set(self.slot_names)
         self.hyperparams = {
             key: hyper.constant_or_schedule(key, value) for key, value in hyperparams.items()
         }
@@ -114,8 +115,9 @@ class Optimizer:
         t = state.step + 1
         values = {key: hyper.value_at(key, value, t) for key, value in self.hyperparams.items()}
         new_params, new_slots = [], [[] for _ in self.slot_names]
+        grids = [(key, value) for key, value in values.items() if value.ndim]
         for i, (theta, g, path) in enumerate(zip(leaves, grad_leaves, paths)):
-            for key, value in values.items():
+            for key, value in grids:
                 hyper.check_broadcast(key, value, theta.shape, path)
             theta, *buffers = _apply(self.rule, theta, g, [s[i] for s in slot_leaves], t, values)
             new_params.append(theta)
@@ -140,7 +142,7 @@ class Optimizer:
                 f"state was made by mlopt.{state.optimizer}, not by mlopt.{self.name}: "
                 f"call {self!r}.init(params) for a fresh state"
             )
-        if set(state.slots) != set(self.slot_names):
+        if state.slots.keys() != self._slot_set:
             raise ValueError(
                 f"state.slots has buffers {sorted(state.slots)} but mlopt.{self.name} "
                 f"keeps {sorted(self.slot_names)}"

@@ -64,7 +64,10 @@ def _xy(points):
 
 
 def _stack(dx, dy):
-    return np.stack(np.broadcast_arrays(dx, dy), axis=-1)
+    """Gradient components (...) and (...) -> (..., 2)."""
+    out = np.empty(np.broadcast_shapes(np.shape(dx), np.shape(dy)) + (2,))
+    out[..., 0], out[..., 1] = dx, dy
+    return out
 
 
 def quadratic(condition=10.0, angle=0.0):

@@ -60,13 +60,14 @@ def iterate(opt, surface_or_grad, x0, steps):
         box = np.array(bounds, dtype=float)
         size = box[:, 1] - box[:, 0]
         low, high = box[:, 0] - ESCAPE * size, box[:, 1] + ESCAPE * size
+    lowest, highest = low.min(), high.max()
     state = opt.init(x)
     yield x
     with np.errstate(all="ignore"):
         for _ in range(steps):
             x, state = opt.update(grad(x), state, x)
-            escaped = ~np.all((x >= low) & (x <= high), axis=-1)  # NaN counts as escaped
-            if escaped.any():
+            if not (x.min() >= lowest and x.max() <= highest):  # NaN fails this too
+                escaped = ~np.all((x >= low) & (x <= high), axis=-1)
                 x = np.where(escaped[..., None], np.nan, x)
             yield x
 

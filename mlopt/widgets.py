@@ -1,0 +1,196 @@
+"""The live explorer: sliders for an optimizer on a surface (ipywidgets 8).
+
+Only standard ipywidgets are used (no front-end extension), so it runs in
+JupyterLab, Notebook 7, VS Code, Binder, JupyterHub and Colab. The picture is a
+`mlopt.scene.Scene` shown as a JPEG in an ``Image`` widget: a slider move
+recomputes the paths with `mlopt.trajectory` and blits them onto contours that
+are drawn once per surface.
+
+    from mlopt.widgets import Explorer
+    Explorer(optimizer="adam", surface="rosenbrock")
+"""
+
+import contextlib
+import inspect
+
+import ipywidgets as w
+import numpy as np
+
+from .optimizers import OPTIMIZERS
+from .scene import Scene
+from .surfaces import SURFACES
+from .trajectory import trajectory
+
+# A learning rate to start each optimizer with: one that moves visibly in a few
+# hundred steps on most surfaces (the explorer is for finding better ones).
+START_LR = {
+    "gd": 1e-3, "momentum": 1e-3, "nesterov": 1e-3, "adagrad": 0.5,
+    "rmsprop": 1e-2, "adadelta": 1.0, "adam": 0.05, "adamax": 0.05,
+}
+SLIDERS = {  # hyperparameter -> (widget class, options)
+    "beta": (w.FloatSlider, dict(min=0.0, max=0.999, step=0.001)),
+    "beta1": (w.FloatSlider, dict(min=0.0, max=0.999, step=0.001)),
+    "beta2": (w.FloatSlider, dict(min=0.0, max=0.9999, step=0.0001, readout_format=".4f")),
+    "rho": (w.FloatSlider, dict(min=0.0, max=0.999, step=0.001)),
+    "eps": (w.FloatLogSlider, dict(base=10, min=-12, max=0, step=0.5, readout_format=".0e")),
+}
+LR = dict(base=10, min=-5, max=1, step=0.05, readout_format=".2e")
+
+
+def defaults(name):
+    """The factory's keyword defaults: ``{"lr": 1e-3, "beta1": 0.9, ...}``."""
+    return {k: p.default for k, p in inspect.signature(OPTIMIZERS[name]).parameters.items()}
+
+
+class Explorer:
+    """Sliders for one optimizer (or a race of several) on one surface, and the picture.
+
+    Display it as the last expression of a cell. ``scene`` holds the figure;
+    ``controls`` maps each control's name to its widget.
+    """
+
+    def __init__(self, optimizer="adam", surface="rosenbrock", steps=300, race=()):
+        self.scene = Scene()
+        self._surfaces = {name: make() for name, make in SURFACES.items()}
+        c = self.controls = {}
+        c["optimizer"] = w.Dropdown(options=list(OPTIMIZERS), value=optimizer, description="optimizer")
+        c["surface"] = w.Dropdown(options=list(SURFACES), value=surface, description="surface")
+        c["lr"] = w.FloatLogSlider(value=START_LR.get(optimizer, 1e-3), description="lr", **LR)
+        for name, (cls, options) in SLIDERS.items():
+            c[name] = cls(description=name, continuous_update=True, **options)
+        start = self._surfaces[surface].start
+        c["x0"] = w.FloatSlider(value=start[0], description="start x", step=0.01)
+        c["y0"] = w.FloatSlider(value=start[1], description="start y", step=0.01)
+        c["steps"] = w.IntSlider(value=steps, min=10, max=1000, step=10, description="steps")
+        c["noise"] = w.FloatSlider(value=0.0, min=0.0, max=5.0, step=0.05, description="noise σ")
+        c["step"] = w.IntSlider(value=steps, min=0, max=steps, description="show step")
+        c["play"] = w.Play(value=steps, min=0, max=steps, step=1, interval=20, description="play")
+        w.jslink((c["play"], "value"), (c["step"], "value"))
+        c["race"] = w.SelectMultiple(options=list(OPTIMIZERS), value=tuple(race),
+                                     description="race", rows=len(OPTIMIZERS))
+        self._race_lr = {
+            name: w.FloatLogSlider(value=START_LR.get(name, 1e-3), description=f"lr {name}", **LR)
+            for name in OPTIMIZERS
+        }
+        self.image = w.Image(format="jpeg", layout=w.Layout(width="100%", max_width="960px"))
+        self._race_box = w.VBox()
+        self._hyper_box = w.VBox()
+        self.widget = w.VBox([
+            w.HBox([c["optimizer"], c["surface"]]),
+            w.HBox([w.VBox([c["lr"], self._hyper_box]),
+                    w.VBox([c["x0"], c["y0"], c["steps"], c["noise"]])]),
+            w.HBox([c["play"], c["step"]]),
+            self.image,
+            w.HBox([c["race"], self._race_box]),
+        ])
+        self._set_optimizer(optimizer, keep_lr=True)
+        self._set_surface()
+        for name in ("lr", *SLIDERS, "noise"):
+            c[name].observe(self._on_setting, "value")
+        for slider in self._race_lr.values():
+            slider.observe(self._on_setting, "value")
+        c["optimizer"].observe(lambda change: self._set_optimizer(change["new"]), "value")
+        c["surface"].observe(lambda change: self._set_surface(), "value")
+        for name in ("x0", "y0", "steps"):
+            c[name].observe(self._on_frame, "value")
+        c["step"].observe(self._on_step, "value")
+        c["race"].observe(self._on_race, "value")
+        self._on_race()
+
+    # What the reader sees ---------------------------------------------------
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+    @property
+    def surface(self):
+        return self._surfaces[self.controls["surface"].value]
+
+    @property
+    def start(self):
+        return np.array([self.controls["x0"].value, self.controls["y0"].value])
+
+    def runs(self):
+        """``{label: optimizer}`` for the current controls: one optimizer, or the race."""
+        c = self.controls
+        racers = c["race"].value
+        if racers:
+            return {name: OPTIMIZERS[name](lr=self._race_lr[name].value) for name in racers}
+        name = c["optimizer"].value
+        hyper = {k: c[k].value for k in defaults(name) if k in c}
+        return {name: OPTIMIZERS[name](**hyper)}
+
+    # Reactions ------------------------------------------------------------------
+    def _set_optimizer(self, name, keep_lr=False):
+        """Show the sliders of this optimizer's hyperparameters, at its defaults."""
+        c, values = self.controls, defaults(name)
+        with self._hold():
+            if not keep_lr:
+                c["lr"].value = START_LR.get(name, values["lr"])
+            for key in SLIDERS:
+                if key in values:
+                    c[key].value = values[key]
+        self._hyper_box.children = [c[key] for key in SLIDERS if key in values]
+        self.refresh()
+
+    def _set_surface(self):
+        surface, c = self.surface, self.controls
+        (x0, x1), (y0, y1) = surface.bounds
+        with self._hold():
+            for key, low, high, value in (("x0", x0, x1, surface.start[0]), ("y0", y0, y1, surface.start[1])):
+                c[key].min, c[key].max = -1e9, 1e9  # no clipping while the range moves
+                c[key].min, c[key].max, c[key].value = low, high, value
+                c[key].step = (high - low) / 400
+        self._on_frame()
+
+    def _on_frame(self, change=None):
+        """The start or the number of steps changed: new background, new paths."""
+        if getattr(self, "_held", False):
+            return
+        c = self.controls
+        steps = c["steps"].value
+        with self._hold():
+            for key in ("step", "play"):
+                c[key].max = steps
+                c[key].value = steps
+        self.scene.set_surface(self.surface, steps, self.start)
+        self.refresh()
+
+    def _on_setting(self, change=None):
+        if not getattr(self, "_held", False):
+            self.refresh()
+
+    def _on_step(self, change):
+        if not getattr(self, "_held", False):
+            self.scene.step = change["new"]
+            self.image.value = self.scene.image()
+
+    def _on_race(self, change=None):
+        racers = self.controls["race"].value
+        self._race_box.children = [self._race_lr[name] for name in racers]
+        self.refresh()
+
+    def refresh(self):
+        """Recompute the paths for the current controls and redraw them."""
+        if getattr(self, "_held", False) or self.scene.surface is None:
+            return
+        c = self.controls
+        noise = c["noise"].value
+        surface = self.surface.with_noise(noise, seed=0) if noise else self.surface
+        paths = {
+            label: trajectory(opt, surface, self.start, c["steps"].value)
+            for label, opt in self.runs().items()
+        }
+        self.scene.set_paths(paths)
+        self.scene.step = c["step"].value
+        self.image.value = self.scene.image()
+
+    @contextlib.contextmanager
+    def _hold(self):
+        """Change several controls without redrawing after each one."""
+        previous, self._held = getattr(self, "_held", False), True
+        try:
+            yield
+        finally:
+            self._held = previous

@@ -1,0 +1,98 @@
+"""The live explorer: it draws mlopt's own paths, redraws contours only when needed,
+and shows the controls of the chosen optimizer."""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+pytest.importorskip("ipywidgets")
+
+import mlopt  # noqa: E402
+from mlopt import widgets  # noqa: E402
+
+
+@pytest.fixture
+def explorer():
+    return widgets.Explorer(optimizer="adam", surface="rosenbrock", steps=120)
+
+
+def picture(explorer):
+    return np.asarray(Image.open(io.BytesIO(explorer.image.value)).convert("RGB"), dtype=int)
+
+
+def test_the_picture_is_an_image_of_the_scene(explorer):
+    image = Image.open(io.BytesIO(explorer.image.value))
+    assert image.format == "JPEG" and image.size == (960, 430)
+
+
+def test_paths_are_mlopts_own_trajectories(explorer):
+    c = explorer.controls
+    c["lr"].value, c["beta1"].value = 0.02, 0.8
+    surface = mlopt.SURFACES["rosenbrock"]()
+    expected = mlopt.trajectory(mlopt.adam(lr=0.02, beta1=0.8), surface, surface.start, 120)
+    assert np.array_equal(explorer.scene.paths["adam"], expected)
+    line = explorer.scene.artists["adam"][0]
+    assert np.array_equal(np.column_stack(line.get_data()), expected)
+
+
+def test_a_slider_move_redraws_paths_but_not_contours(explorer):
+    before, draws = picture(explorer), explorer.scene.background_draws
+    explorer.controls["lr"].value = 0.003
+    assert explorer.scene.background_draws == draws
+    assert np.abs(picture(explorer) - before).sum() > 1000
+    explorer.controls["surface"].value = "himmelblau"
+    assert explorer.scene.background_draws == draws + 1
+    assert explorer.controls["x0"].min == -5 and explorer.controls["x0"].max == 5
+
+
+def test_the_sliders_follow_the_optimizer(explorer):
+    shown = lambda: [s.description for s in explorer._hyper_box.children]  # noqa: E731
+    assert shown() == ["beta1", "beta2", "eps"]
+    explorer.controls["optimizer"].value = "momentum"
+    assert shown() == ["beta"]
+    assert explorer.controls["beta"].value == 0.9
+    assert explorer.controls["lr"].value == pytest.approx(widgets.START_LR["momentum"])
+    explorer.controls["optimizer"].value = "adadelta"
+    assert shown() == ["rho", "eps"]
+    assert list(explorer.scene.paths) == ["adadelta"]
+
+
+def test_scrubbing_shows_part_of_the_path_without_recomputing(explorer, monkeypatch):
+    calls = []
+    real = widgets.trajectory
+    monkeypatch.setattr(widgets, "trajectory", lambda *a: calls.append(a) or real(*a))
+    explorer.controls["step"].value = 30
+    line = explorer.scene.artists["adam"][0]
+    assert len(line.get_xdata()) == 31 and calls == []
+
+
+def test_race_mode_runs_each_optimizer_with_its_own_lr(explorer):
+    c = explorer.controls
+    c["race"].value = ("gd", "momentum", "adam")
+    assert set(explorer.scene.paths) == {"gd", "momentum", "adam"}
+    assert [s.description for s in explorer._race_box.children] == ["lr gd", "lr momentum", "lr adam"]
+    explorer._race_lr["gd"].value = 2e-4
+    surface = mlopt.SURFACES["rosenbrock"]()
+    expected = mlopt.trajectory(mlopt.gd(lr=2e-4), surface, surface.start, 120)
+    assert np.array_equal(explorer.scene.paths["gd"], expected)
+    c["race"].value = ()
+    assert list(explorer.scene.paths) == ["adam"]
+
+
+def test_noise_gives_stochastic_but_repeatable_paths(explorer):
+    clean = explorer.scene.paths["adam"].copy()
+    explorer.controls["noise"].value = 1.0
+    noisy = explorer.scene.paths["adam"].copy()
+    explorer.refresh()
+    assert not np.array_equal(clean, noisy)
+    assert np.array_equal(explorer.scene.paths["adam"], noisy)
+
+
+def test_the_start_and_the_steps(explorer):
+    c = explorer.controls
+    c["x0"].value, c["y0"].value, c["steps"].value = 0.5, 2.0, 50
+    path = explorer.scene.paths["adam"]
+    assert path.shape == (51, 2) and np.array_equal(path[0], [0.5, 2.0])
+    assert c["step"].max == 50 and c["play"].max == 50
