@@ -16,6 +16,13 @@ from .trajectory import trajectory
 # Okabe & Ito (2008), without the yellow, which is hard to see on a light background.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 LINESTYLES = ["-", "--", ":"]
+
+# A learning rate to start each optimizer with in pictures: one that moves
+# visibly in a few hundred steps on most surfaces (the sliders find better ones).
+START_LR = {
+    "gd": 1e-3, "momentum": 1e-3, "nesterov": 1e-3, "adagrad": 0.5,
+    "rmsprop": 1e-2, "adadelta": 1.0, "adam": 0.05, "adamax": 0.05,
+}
 _ORDER = list(OPTIMIZERS)
 
 

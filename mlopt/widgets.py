@@ -17,16 +17,11 @@ import ipywidgets as w
 import numpy as np
 
 from .optimizers import OPTIMIZERS
+from .plot import START_LR
 from .scene import Scene
 from .surfaces import SURFACES
 from .trajectory import trajectory
 
-# A learning rate to start each optimizer with: one that moves visibly in a few
-# hundred steps on most surfaces (the explorer is for finding better ones).
-START_LR = {
-    "gd": 1e-3, "momentum": 1e-3, "nesterov": 1e-3, "adagrad": 0.5,
-    "rmsprop": 1e-2, "adadelta": 1.0, "adam": 0.05, "adamax": 0.05,
-}
 SLIDERS = {  # hyperparameter -> (widget class, options)
     "beta": (w.FloatSlider, dict(min=0.0, max=0.999, step=0.001)),
     "beta1": (w.FloatSlider, dict(min=0.0, max=0.999, step=0.001)),

@@ -1,0 +1,107 @@
+"""The website's kernel-free explorer, driven in headless Chromium (Playwright).
+
+Runs where Debian's chromium and the playwright package are installed (CI
+installs both and sets MLOPT_REQUIRE_BROWSER=1, which turns a skip into a failure).
+"""
+
+import os
+import shutil
+
+import pytest
+
+import mlopt
+from mlopt.viewer import static_explorer
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def _browser_or_skip():
+    missing = []
+    if not os.path.exists(CHROMIUM):
+        missing.append("chromium (apt-get install chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("playwright (pip install playwright)")
+    if missing:
+        if os.environ.get("MLOPT_REQUIRE_BROWSER"):
+            pytest.fail(f"browser tests required but missing: {', '.join(missing)}")
+        pytest.skip(f"needs {', '.join(missing)}")
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    _browser_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    surface = mlopt.SURFACES["rosenbrock"]()
+    viewer = static_explorer(surface, {"gd": "gd", "momentum": "momentum", "adam": "adam"}, steps=150)
+    html = tmp_path_factory.mktemp("viewer") / "viewer.html"
+    html.write_text(f"<!doctype html><meta charset='utf-8'><body>{viewer.html}</body>")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1000, "height": 700})
+        page.problems, page.requests = [], []
+        page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
+        page.on("pageerror", lambda e: page.problems.append(str(e)))
+        page.on("request", lambda r: page.requests.append(r.url))
+        page.goto(html.as_uri())
+        page.wait_for_load_state("load")
+        yield page
+        browser.close()
+
+
+def canvas(page):
+    return page.eval_on_selector(".mlopt-viewer canvas", "c => c.toDataURL()")
+
+
+def test_it_loads_offline_without_errors(page):
+    assert page.problems == []
+    assert all(url.startswith(("file:", "data:")) for url in page.requests), page.requests
+    assert page.eval_on_selector(".mlopt-viewer img", "i => i.complete && i.naturalWidth") == 960
+
+
+def test_the_paths_are_drawn(page):
+    blank = page.evaluate(
+        "() => { const c = document.createElement('canvas'); c.width = 960; c.height = 432;"
+        " return c.toDataURL(); }"
+    )
+    assert canvas(page) != blank
+
+
+def test_moving_a_learning_rate_changes_the_picture(page):
+    slider = page.locator(".mlopt-lr").nth(1)  # momentum
+    before, label = canvas(page), slider.evaluate("s => s.nextElementSibling.value")
+    slider.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    assert slider.input_value() == "15"
+    assert canvas(page) != before
+    assert slider.evaluate("s => s.nextElementSibling.value") != label
+    expected = mlopt.viewer.lr_grid("momentum")[15]
+    assert float(slider.evaluate("s => s.nextElementSibling.value")) == pytest.approx(expected, rel=1e-2)
+
+
+def test_scrubbing_and_playing_the_steps(page):
+    step = page.locator(".mlopt-step")
+    full = canvas(page)
+    step.focus()
+    page.keyboard.press("Home")
+    assert step.input_value() == "0" and canvas(page) != full
+    page.click(".mlopt-play")
+    page.wait_for_timeout(600)
+    assert 0 < int(step.input_value())
+    page.wait_for_function("() => +document.querySelector('.mlopt-step').value === 150", timeout=10000)
+    assert page.inner_text(".mlopt-play").strip().endswith("play")
+    assert page.problems == []
+
+
+def test_a_chapter_sized_viewer_stays_under_3_mb():
+    surface = mlopt.SURFACES["himmelblau"]()
+    names = ["gd", "momentum", "nesterov", "adam"]
+    viewer = static_explorer(surface, {n: n for n in names}, steps=300)
+    assert len(viewer.html.encode()) < 3e6
+    again = static_explorer(surface, {n: n for n in names}, steps=300)
+    assert again.html == viewer.html  # deterministic: notebooks that show it stay stable
+    assert "http" not in viewer.html.replace("http://www.w3.org", "")
+    assert viewer.html.count('class="mlopt-lr"') == len(names)
