@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test bench setup browser clean
+.PHONY: book test bench bench-browser setup browser clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/adam_update.py
 	$(BIN)/python benchmarks/widget_slider.py
 	$(BIN)/python benchmarks/sweep.py
+
+# End to end in JupyterLab + chromium (needs jupyterlab, installed here for it alone).
+bench-browser: $(STAMP) browser
+	$(BIN)/python -m pip install --quiet jupyterlab
+	$(BIN)/python benchmarks/widget_browser.py
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis

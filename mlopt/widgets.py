@@ -76,7 +76,9 @@ class Explorer:
                     w.VBox([c["x0"], c["y0"], c["steps"], c["noise"]])]),
             w.HBox([c["play"], c["step"]]),
             self.image,
-            w.HBox([c["race"], self._race_box]),
+            w.HBox([c["race"], w.VBox([w.HTML(
+                "<small>Race: pick several optimizers (ctrl/cmd-click), each with its own lr; "
+                "pick none to go back to one.</small>"), self._race_box])]),
         ])
         self._set_optimizer(optimizer, keep_lr=True)
         self._set_surface()
