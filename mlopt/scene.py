@@ -33,17 +33,18 @@ class Scene:
         self._background = None
         self.background_draws = 0  # how often the slow part ran (tests and benchmarks read it)
 
-    def set_surface(self, surface, steps, start):
-        """Draw the parts that change rarely: contours, the start, the axes' limits."""
+    def set_surface(self, surface, steps):
+        """Draw the parts that change rarely: contours, axes, the loss axis' limits.
+
+        The start point is drawn with the paths, so moving it redraws nothing else.
+        """
         self.surface = surface
         for ax in (self.ax_path, self.ax_loss):
             ax.clear()
         plot.contour(self.ax_path, surface)
         title = f"{surface.name}: ${surface.formula}$" if surface.formula else surface.name
         self.ax_path.set_title(title, fontsize="medium")
-        self.ax_path.plot(*start, marker="o", markersize=8, markerfacecolor="white",
-                          markeredgecolor="black", zorder=5)
-        top = max(float(surface.f(start) - surface.f_min), 1.0) * 30
+        top = max(float(plot.grid(surface, 60)[2].max()), 1.0) * 3
         self.ax_loss.set(yscale="log", xlim=(0, steps), ylim=(LOSS_FLOOR, top),
                          xlabel="step $t$", ylabel=r"$J(\theta_t) - J^\star$")
         self.ax_loss.grid(True, which="major", alpha=0.3)
@@ -66,7 +67,8 @@ class Scene:
         for label in labels:
             kw = plot.style(label)
             (line,) = self.ax_path.plot([], [], linewidth=1.8, label=label, **kw)
-            (start,) = self.ax_path.plot([], [], marker="o", markersize=4, color=kw["color"])
+            (start,) = self.ax_path.plot([], [], marker="o", markersize=8, markerfacecolor="white",
+                                         markeredgecolor="black", zorder=5)
             (end,) = self.ax_path.plot([], [], marker="o", markersize=7, color=kw["color"],
                                        markeredgecolor="white")
             (loss,) = self.ax_loss.plot([], [], linewidth=1.6, label=label, **kw)

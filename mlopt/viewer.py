@@ -110,7 +110,7 @@ def static_explorer(surface, optimizers, steps=200, start=None, lrs=None, width=
     """
     start = surface.start if start is None else np.asarray(start, dtype=float)
     scene = Scene(width=width, height=round(width * 0.45))
-    scene.set_surface(surface, steps, start)
+    scene.set_surface(surface, steps)
     scene.canvas.draw()
     png = io.BytesIO()
     scene.figure.savefig(png, format="png", dpi=scene.figure.dpi)

@@ -88,8 +88,9 @@ class Explorer:
             slider.observe(self._on_setting, "value")
         c["optimizer"].observe(lambda change: self._set_optimizer(change["new"]), "value")
         c["surface"].observe(lambda change: self._set_surface(), "value")
-        for name in ("x0", "y0", "steps"):
-            c[name].observe(self._on_frame, "value")
+        for name in ("x0", "y0"):
+            c[name].observe(self._on_setting, "value")
+        c["steps"].observe(self._on_frame, "value")
         c["step"].observe(self._on_step, "value")
         c["race"].observe(self._on_race, "value")
         self._on_race()
@@ -142,7 +143,7 @@ class Explorer:
         self._on_frame()
 
     def _on_frame(self, change=None):
-        """The start or the number of steps changed: new background, new paths."""
+        """The surface or the number of steps changed: new background, new paths."""
         if getattr(self, "_held", False):
             return
         c = self.controls
@@ -151,7 +152,7 @@ class Explorer:
             for key in ("step", "play"):
                 c[key].max = steps
                 c[key].value = steps
-        self.scene.set_surface(self.surface, steps, self.start)
+        self.scene.set_surface(self.surface, steps)
         self.refresh()
 
     def _on_setting(self, change=None):

@@ -42,6 +42,9 @@ def test_a_slider_move_redraws_paths_but_not_contours(explorer):
     explorer.controls["lr"].value = 0.003
     assert explorer.scene.background_draws == draws
     assert np.abs(picture(explorer) - before).sum() > 1000
+    explorer.controls["x0"].value = 0.3  # a new start: new paths, same contours
+    assert explorer.scene.background_draws == draws
+    assert explorer.scene.paths["adam"][0].tolist() == [0.3, 1.0]
     explorer.controls["surface"].value = "himmelblau"
     assert explorer.scene.background_draws == draws + 1
     assert explorer.controls["x0"].min == -5 and explorer.controls["x0"].max == 5
