@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test bench bench-browser setup browser clean
+.PHONY: book test bench bench-browser setup browser offline notebooks sync-repository clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,24 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 
 setup: $(STAMP)
 
-book: $(STAMP)
+# MathJax, require.js and the widget manager, from the npm registry, for a site that
+# works with the network off (copied into the site's root, not its _static/).
+OFFLINE := .offline/site
+NPM_PACKAGES := mathjax@3.2.2 requirejs@2.3.8 @jupyter-widgets/html-manager@1.0.15
+$(OFFLINE)/.done: book/_offline/require-paths.js
+	npm install --no-save --no-audit --no-fund --loglevel=error --prefix .offline $(NPM_PACKAGES)
+	rm -rf $(OFFLINE)
+	mkdir -p $(OFFLINE)/mathjax $(OFFLINE)/widgets
+	cp .offline/node_modules/mathjax/es5/tex-chtml.js $(OFFLINE)/mathjax/
+	for part in output input a11y ui adaptors; do cp -r .offline/node_modules/mathjax/es5/$$part $(OFFLINE)/mathjax/; done
+	cp .offline/node_modules/requirejs/require.js $(OFFLINE)/require.min.js
+	cp -r .offline/node_modules/@jupyter-widgets/html-manager/dist/. $(OFFLINE)/widgets/
+	cp book/_offline/require-paths.js $(OFFLINE)/
+	touch $@
+
+offline: $(OFFLINE)/.done
+
+book: $(STAMP) $(OFFLINE)/.done
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
 	-@$(BIN)/python -m webbrowser -t "file://$(CURDIR)/_build/html/index.html" >/dev/null 2>&1
@@ -27,7 +44,7 @@ browser:
 	  && apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
 	  || echo "chromium is not installed: the browser tests will be skipped"
 
-test: $(STAMP) browser
+test: $(STAMP) browser $(OFFLINE)/.done
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
@@ -40,5 +57,13 @@ bench-browser: $(STAMP) browser
 	$(BIN)/python -m pip install --quiet jupyterlab
 	$(BIN)/python benchmarks/widget_browser.py
 
+# After editing a notebook: run it and store its text outputs (what nbval compares).
+notebooks: $(STAMP)
+	$(BIN)/python tools/refresh_notebooks.py
+
+# After changing repository.url in _config.yml: write it into every notebook's first cell.
+sync-repository: $(STAMP)
+	$(BIN)/python tools/refresh_notebooks.py --repository-only
+
 clean:
-	rm -rf _build .pytest_cache .hypothesis
+	rm -rf _build .pytest_cache .hypothesis .offline

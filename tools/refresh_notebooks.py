@@ -1,0 +1,70 @@
+"""Run the book's notebooks and store their text outputs, which nbval compares.
+
+Images, HTML and widget views are not stored (they are large, and nbval does
+not compare them); their text/plain stays, so every output is still checked.
+The first cell of each notebook installs mlopt from the repository named in
+_config.yml; this script writes that address there.
+
+    python tools/refresh_notebooks.py [NOTEBOOK ...]   # all of book/ by default
+    python tools/refresh_notebooks.py --repository-only
+"""
+
+import argparse
+import pathlib
+import re
+import sys
+
+import nbclient
+import nbformat
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+KEPT = {"text/plain", "text/markdown", "text/latex"}
+INSTALL = re.compile(r'"mlopt @ git\+[^"]*"')
+
+
+def repository():
+    return yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+
+
+def set_repository(notebook, url):
+    first = notebook.cells[0]
+    if first.cell_type != "code" or not INSTALL.search(first.source):
+        raise SystemExit(f"the first cell must install mlopt from the repository:\n{first.source}")
+    first.source = INSTALL.sub(f'"mlopt @ git+{url}"', first.source)
+
+
+def strip(notebook):
+    notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        for output in cell.outputs:
+            if "data" in output:
+                output["data"] = {k: v for k, v in output["data"].items() if k in KEPT}
+                output["metadata"] = {}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=pathlib.Path)
+    parser.add_argument("--repository-only", action="store_true")
+    args = parser.parse_args()
+    paths = args.notebooks or sorted((ROOT / "book").glob("*.ipynb"))
+    url = repository()
+    for path in paths:
+        notebook = nbformat.read(path, as_version=4)
+        set_repository(notebook, url)
+        if not args.repository_only:
+            print(f"running {path.name}", file=sys.stderr)
+            client = nbclient.NotebookClient(
+                notebook, timeout=600, kernel_name="python3",
+                resources={"metadata": {"path": str(path.parent)}},
+            )
+            client.execute()
+            strip(notebook)
+        nbformat.write(notebook, path)
+
+
+if __name__ == "__main__":
+    main()
