@@ -7,9 +7,11 @@ _config.yml; this script writes that address there.
 
     python tools/refresh_notebooks.py [NOTEBOOK ...]   # all of book/ by default
     python tools/refresh_notebooks.py --repository-only
+    python tools/refresh_notebooks.py --figures /tmp/figures book/adam.ipynb   # also save the images
 """
 
 import argparse
+import base64
 import pathlib
 import re
 import sys
@@ -34,6 +36,15 @@ def set_repository(notebook, url):
     first.source = INSTALL.sub(f'"mlopt @ git+{url}"', first.source)
 
 
+def save_figures(notebook, folder, stem):
+    """Write every image output to folder/<stem>-<cell>-<n>.png, to look at."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, cell in enumerate(notebook.cells):
+        for j, output in enumerate(cell.get("outputs", [])):
+            if "image/png" in output.get("data", {}):
+                (folder / f"{stem}-{i:02d}-{j}.png").write_bytes(base64.b64decode(output["data"]["image/png"]))
+
+
 def strip(notebook):
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
@@ -49,6 +60,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=pathlib.Path)
     parser.add_argument("--repository-only", action="store_true")
+    parser.add_argument("--figures", type=pathlib.Path, help="also save the images here")
     args = parser.parse_args()
     paths = args.notebooks or sorted((ROOT / "book").glob("*.ipynb"))
     url = repository()
@@ -62,6 +74,8 @@ def main():
                 resources={"metadata": {"path": str(path.parent)}},
             )
             client.execute()
+            if args.figures:
+                save_figures(notebook, args.figures, path.stem)
             strip(notebook)
         nbformat.write(notebook, path)
 
