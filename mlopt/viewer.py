@@ -15,6 +15,7 @@ import base64
 import hashlib
 import io
 import json
+import re
 
 import numpy as np
 
@@ -170,9 +171,10 @@ class StaticHTML:
 
     def __init__(self, html):
         self.html = html
+        self.uid = re.search(r'id="(mlopt-[0-9a-f]{12})"', html).group(1)
 
     def _repr_html_(self):
         return self.html
 
     def __repr__(self):
-        return f"<mlopt static explorer, {len(self.html) / 1e6:.2f} MB of HTML>"
+        return f"<mlopt static explorer {self.uid}: {len(self.html) / 1e6:.2f} MB of HTML>"

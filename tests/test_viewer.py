@@ -4,51 +4,24 @@ Runs where Debian's chromium and the playwright package are installed (CI
 installs both and sets MLOPT_REQUIRE_BROWSER=1, which turns a skip into a failure).
 """
 
-import os
-import shutil
-
 import pytest
+from browser import chromium, watch
 
 import mlopt
 from mlopt.viewer import static_explorer
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-def _browser_or_skip():
-    missing = []
-    if not os.path.exists(CHROMIUM):
-        missing.append("chromium (apt-get install chromium)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing.append("playwright (pip install playwright)")
-    if missing:
-        if os.environ.get("MLOPT_REQUIRE_BROWSER"):
-            pytest.fail(f"browser tests required but missing: {', '.join(missing)}")
-        pytest.skip(f"needs {', '.join(missing)}")
-
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
-    _browser_or_skip()
-    from playwright.sync_api import sync_playwright
-
     surface = mlopt.SURFACES["rosenbrock"]()
     viewer = static_explorer(surface, {"gd": "gd", "momentum": "momentum", "adam": "adam"}, steps=150)
     html = tmp_path_factory.mktemp("viewer") / "viewer.html"
     html.write_text(f"<!doctype html><meta charset='utf-8'><body>{viewer.html}</body>")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 1000, "height": 700})
-        page.problems, page.requests = [], []
-        page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
-        page.on("pageerror", lambda e: page.problems.append(str(e)))
-        page.on("request", lambda r: page.requests.append(r.url))
+    with chromium() as browser:
+        page = watch(browser.new_page(viewport={"width": 1000, "height": 700}))
         page.goto(html.as_uri())
         page.wait_for_load_state("load")
         yield page
-        browser.close()
 
 
 def canvas(page):

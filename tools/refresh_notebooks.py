@@ -12,6 +12,7 @@ _config.yml; this script writes that address there.
 
 import argparse
 import base64
+import configparser
 import pathlib
 import re
 import sys
@@ -22,6 +23,13 @@ import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 KEPT = {"text/plain", "text/markdown", "text/latex"}
+
+
+def sanitizers():
+    """The regex replacements nbval applies (nbval-sanitize.cfg), to store the short form."""
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(ROOT / "nbval-sanitize.cfg")
+    return [(re.compile(parser[s]["regex"]), parser[s]["replace"]) for s in parser.sections()]
 INSTALL = re.compile(r'"mlopt @ git\+[^"]*"')
 
 
@@ -46,13 +54,24 @@ def save_figures(notebook, folder, stem):
 
 
 def strip(notebook):
+    """Keep text outputs; HTML only in the short form nbval's sanitizer gives it."""
     notebook.metadata.pop("widgets", None)
+    rules = sanitizers()
     for cell in notebook.cells:
         if cell.cell_type != "code":
             continue
         for output in cell.outputs:
             if "data" in output:
-                output["data"] = {k: v for k, v in output["data"].items() if k in KEPT}
+                data = {k: v for k, v in output["data"].items() if k in KEPT}
+                html = output["data"].get("text/html")
+                if html is not None:
+                    html = "".join(html) if isinstance(html, list) else html
+                    for regex, replace in rules:
+                        html = regex.sub(replace, html)
+                    if len(html) > 2000:
+                        raise SystemExit(f"an HTML output of {len(html)} characters would be stored: {html[:200]}")
+                    data["text/html"] = html
+                output["data"] = data
                 output["metadata"] = {}
 
 

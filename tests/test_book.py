@@ -1,0 +1,178 @@
+"""The book: its notebooks agree with the configuration, it builds with -W, and every
+page works in a browser with the network off.
+
+The notebooks themselves are run by nbval (pytest --nbval, in the README's test
+command), which compares their stored text outputs with a fresh run.
+"""
+
+import functools
+import http.server
+import pathlib
+import re
+import subprocess
+import sys
+import threading
+import urllib.parse
+
+import nbformat
+import pytest
+import yaml
+from browser import chromium, watch
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+
+
+def toc_files():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [chapter["file"] for chapter in part["chapters"]]
+    return files
+
+
+def test_every_book_file_is_in_the_toc():
+    listed = {f"{name}" for name in toc_files()}
+    present = {f"book/{p.stem}" for p in (ROOT / "book").iterdir() if p.suffix in (".ipynb", ".md")}
+    assert listed == present
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_the_first_cell_installs_mlopt_from_the_configured_repository(path):
+    first = nbformat.read(path, as_version=4).cells[0]
+    assert first.cell_type == "code" and "remove-cell" in first.metadata.get("tags", [])
+    assert f'"mlopt @ git+{CONFIG["repository"]["url"]}"' in first.source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_are_light(path):
+    """No images, HTML or widget state committed: text outputs only (what nbval compares)."""
+    notebook = nbformat.read(path, as_version=4)
+    assert "widgets" not in notebook.metadata
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            assert set(data) <= {"text/plain", "text/markdown", "text/latex", "text/html"}
+            assert len("".join(data.get("text/html", ""))) < 2000
+    assert path.stat().st_size < 200_000
+
+
+# The build -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """Build the book (notebooks executed) with warnings as errors; return its html folder."""
+    out = tmp_path_factory.mktemp("book")
+    result = subprocess.run(
+        [sys.executable, "-m", "jupyter_book", "build", str(ROOT), "--path-output", str(out),
+         "-W", "-n", "--keep-going"],
+        capture_output=True, text=True,
+    )
+    log = result.stdout + result.stderr
+    warnings = [line for line in log.splitlines() if "WARNING" in line or "ERROR" in line]
+    assert result.returncode == 0 and not warnings, "\n".join(warnings) or log[-3000:]
+    return out / "_build" / "html"
+
+
+def pages(site):
+    return [site / f"{name}.html" for name in toc_files()] + [site / "search.html"]
+
+
+def test_every_toc_entry_became_a_page(site):
+    for page in pages(site):
+        assert page.exists(), page
+    assert (site / "index.html").exists()
+
+
+def test_no_third_party_file_sits_in_static(site):
+    static = {p.name for p in (site / "_static").iterdir()}
+    assert not {"mathjax", "require.min.js", "widgets"} & static
+    assert (site / "mathjax" / "tex-chtml.js").exists() and (site / "widgets" / "embed-amd.js").exists()
+
+
+@pytest.mark.parametrize("name", ["adam"])
+def test_a_chapter_shows_the_modules_own_function(site, name):
+    html = (site / "book" / f"{name}.html").read_text()
+    source = (ROOT / "mlopt" / "optimizers" / f"{name}.py").read_text()
+    body = source[source.index("def update("):source.index("return theta")]
+    text = re.sub(r"<[^>]+>", "", html).replace("&quot;", '"').replace("&#39;", "'").replace("&amp;", "&")
+    for line in body.splitlines():
+        assert line.strip() in text, line
+
+
+# In the browser ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *args: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+def page_ids():
+    return [name.split("/")[-1] for name in toc_files()] + ["search"]
+
+
+@pytest.mark.parametrize("index", range(len(page_ids())), ids=page_ids())
+def test_page_in_the_browser(site, server, browser, index):
+    path = pages(site)[index]
+    relative = path.relative_to(site).as_posix()
+    page = watch(browser.new_page(viewport={"width": 1280, "height": 900}))
+    page.goto(f"{server}/{relative}", wait_until="load")
+    html = path.read_text()
+
+    if 'class="math' in html:  # MathJax typeset every formula; no raw TeX is visible
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+        page.evaluate("() => MathJax.startup.promise")
+        assert page.locator("mjx-container").count() > 0
+        text = page.inner_text("main")
+        assert "\\begin{" not in text and "$$" not in text and "\\frac" not in text
+
+    if "jupyter-widgets" in html or "widget-state" in html:  # the frozen live explorer renders
+        page.wait_for_selector(".jupyter-widgets img, .widget-image", timeout=30000)
+
+    for viewer in page.locator(".mlopt-viewer").all():  # kernel-free figures respond
+        viewer.scroll_into_view_if_needed()
+        before = viewer.locator("canvas").evaluate("c => c.toDataURL()")
+        viewer.locator(".mlopt-lr").first.focus()
+        page.keyboard.press("ArrowLeft")
+        page.keyboard.press("ArrowLeft")
+        assert viewer.locator("canvas").evaluate("c => c.toDataURL()") != before
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{path.stem}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{path.stem}-top.png"))
+
+    outside = [u for u in page.requests if not u.startswith((server, "data:", "blob:", "about:"))]
+    assert outside == [], outside
+    assert page.problems == [], page.problems
+    page.close()
+
+
+def test_internal_links_resolve(site):
+    broken = []
+    for path in pages(site) + [site / "index.html"]:
+        html = path.read_text()
+        for href in re.findall(r'href="([^"]+)"', html):
+            if re.match(r"^[a-z]+:", href) or href.startswith("//"):
+                continue
+            url, _, fragment = urllib.parse.unquote(href).partition("#")
+            target = (path.parent / url).resolve() if url else path
+            if not target.exists():
+                broken.append(f"{path.name}: {href}")
+            elif fragment and target.suffix == ".html" and f'id="{fragment}"' not in target.read_text():
+                broken.append(f"{path.name}: {href} (no such anchor)")
+    assert broken == []
