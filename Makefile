@@ -20,7 +20,7 @@ setup: $(STAMP)
 # works with the network off (copied into the site's root, not its _static/).
 OFFLINE := .offline/site
 NPM_PACKAGES := mathjax@3.2.2 requirejs@2.3.8 @jupyter-widgets/html-manager@1.0.15
-$(OFFLINE)/.done: book/_offline/require-paths.js
+$(OFFLINE)/.done: book/_offline/widgets-offline.js
 	npm install --no-save --no-audit --no-fund --loglevel=error --prefix .offline $(NPM_PACKAGES)
 	rm -rf $(OFFLINE)
 	mkdir -p $(OFFLINE)/mathjax $(OFFLINE)/widgets
@@ -28,7 +28,7 @@ $(OFFLINE)/.done: book/_offline/require-paths.js
 	for part in output input a11y ui adaptors; do cp -r .offline/node_modules/mathjax/es5/$$part $(OFFLINE)/mathjax/; done
 	cp .offline/node_modules/requirejs/require.js $(OFFLINE)/require.min.js
 	cp -r .offline/node_modules/@jupyter-widgets/html-manager/dist/. $(OFFLINE)/widgets/
-	cp book/_offline/require-paths.js $(OFFLINE)/
+	cp book/_offline/widgets-offline.js $(OFFLINE)/
 	touch $@
 
 offline: $(OFFLINE)/.done
