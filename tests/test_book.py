@@ -68,7 +68,7 @@ def site(tmp_path_factory):
     """Build the book (notebooks executed) with warnings as errors; return its html folder."""
     out = tmp_path_factory.mktemp("book")
     result = subprocess.run(
-        [sys.executable, "-m", "jupyter_book", "build", str(ROOT), "--path-output", str(out),
+        [str(pathlib.Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "--path-output", str(out),
          "-W", "-n", "--keep-going"],
         capture_output=True, text=True,
     )
