@@ -97,7 +97,7 @@ def quadratic(condition=10.0, angle=0.0):
         minima=np.zeros((1, 2)),
         bounds=((-2.0, 2.0), (-2.0, 2.0)),
         start=np.array([-1.8, 1.2]),
-        formula=rf"\tfrac12 (u^2 + {condition:g} v^2)" + (rf",\ {angle:g}^\circ" if angle else ""),
+        formula=rf"\frac{{1}}{{2}} (u^2 + {condition:g} v^2)" + (rf",\ {angle:g}^\circ" if angle else ""),
     )
 
 

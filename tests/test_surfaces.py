@@ -115,3 +115,10 @@ def test_a_surface_from_the_readers_own_function():
     assert np.allclose(surface.minima, [[1, -0.5]], atol=0.01)
     path = mlopt.trajectory(mlopt.gd(lr=0.1), surface, surface.start, 200)
     assert np.allclose(path[-1], [1, -0.5], atol=1e-6)
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_the_formula_renders_in_matplotlib(name):
+    from matplotlib.mathtext import MathTextParser
+
+    MathTextParser("agg").parse(f"${ALL[name].formula}$")
