@@ -57,7 +57,8 @@ def check(name, your_update, steps=6, **hyperparams):
     reference = importlib.import_module(f"mlopt.optimizers.{name}").update
     factory = OPTIMIZERS[name]
     values = {k: p.default for k, p in inspect.signature(factory).parameters.items()}
-    values.update(lr=0.1 if name != "adadelta" else 1.0, **hyperparams)
+    values["lr"] = 0.1 if name != "adadelta" else 1.0
+    values.update(hyperparams)
     buffers = factory().slot_names
     variables = ("theta", *buffers)
     call = f"{getattr(your_update, '__name__', 'your function')}(theta, g, {', '.join(buffers) + ', ' if buffers else ''}t=..., {', '.join(f'{k}=...' for k in values)})"

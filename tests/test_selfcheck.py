@@ -55,3 +55,15 @@ def test_broken_functions_are_reported_not_raised():
         check("momentum", lambda theta, g, v, **kw: theta))
     with pytest.raises(ValueError, match="name must be one of"):
         check("sgd", lambda *a, **k: None)
+
+
+def test_any_hyperparameter_can_be_set_including_lr():
+    def adadelta_with_lr_inside(theta, g, Eg2, Edx2, *, t, lr, rho, eps, weight_decay):
+        Eg2 = rho * Eg2 + (1 - rho) * g**2
+        dx = -lr * np.sqrt(Edx2 + eps) / np.sqrt(Eg2 + eps) * g
+        Edx2 = rho * Edx2 + (1 - rho) * dx**2
+        return theta + dx, Eg2, Edx2
+
+    assert check("adadelta", adadelta_with_lr_inside).passed  # lr = 1: no difference
+    verdict = check("adadelta", adadelta_with_lr_inside, lr=0.5)
+    assert (verdict.step, verdict.variable) == (1, "Edx2")
