@@ -5,23 +5,23 @@ installs both and sets MLOPT_REQUIRE_BROWSER=1, which turns a skip into a failur
 """
 
 import pytest
-from browser import chromium, watch
+from browser import watch
 
 import mlopt
 from mlopt.viewer import static_explorer
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory):
+def page(tmp_path_factory, browser):
     surface = mlopt.SURFACES["rosenbrock"]()
     viewer = static_explorer(surface, {"gd": "gd", "momentum": "momentum", "adam": "adam"}, steps=150)
     html = tmp_path_factory.mktemp("viewer") / "viewer.html"
     html.write_text(f"<!doctype html><meta charset='utf-8'><body>{viewer.html}</body>")
-    with chromium() as browser:
-        page = watch(browser.new_page(viewport={"width": 1000, "height": 700}))
-        page.goto(html.as_uri())
-        page.wait_for_load_state("load")
-        yield page
+    page = watch(browser.new_page(viewport={"width": 1000, "height": 700}))
+    page.goto(html.as_uri())
+    page.wait_for_load_state("load")
+    yield page
+    page.close()
 
 
 def canvas(page):
