@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test bench bench-browser setup browser offline notebooks sync-repository clean
+.PHONY: book test bench bench-browser setup browser offline notebooks sync-repository student clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ bench-browser: $(STAMP) browser
 # After editing a notebook: run it and store its text outputs (what nbval compares).
 notebooks: $(STAMP)
 	$(BIN)/python tools/refresh_notebooks.py
+
+# Assignment notebooks: the chapters with their solutions replaced by stubs.
+student: $(STAMP)
+	$(BIN)/python tools/student_versions.py _build/student
 
 # After changing repository.url in _config.yml: write it into every notebook's first cell.
 sync-repository: $(STAMP)
