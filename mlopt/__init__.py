@@ -18,9 +18,14 @@ from .optimizers import (
     adagrad,
     adam,
     adamax,
+    adamw,
+    amsgrad,
     gd,
+    lion,
     momentum,
+    nadam,
     nesterov,
+    radam,
     rmsprop,
 )
 
@@ -34,17 +39,24 @@ __all__ = [
     "adagrad",
     "adam",
     "adamax",
+    "adamw",
+    "amsgrad",
     "gd",
+    "lion",
     "load_state",
     "momentum",
+    "nadam",
     "nesterov",
+    "radam",
     "rmsprop",
     "save_state",
 ]
 __version__ = "0.1.0"
 
-from . import surfaces  # noqa: E402  (numpy only; mlopt.plot and mlopt.widgets need matplotlib)
+from . import schedules, surfaces  # noqa: E402  (numpy only; mlopt.plot and mlopt.widgets need matplotlib)
 from .surfaces import SURFACES, Surface  # noqa: E402
 from .trajectory import Sweep, diverged_at, sweep, trajectory  # noqa: E402
 
-__all__ += ["SURFACES", "Surface", "Sweep", "diverged_at", "surfaces", "sweep", "trajectory"]
+__all__ += [
+    "SURFACES", "Surface", "Sweep", "diverged_at", "schedules", "surfaces", "sweep", "trajectory"
+]

@@ -44,7 +44,7 @@ class Optimizer:
     Made by the factories (`mlopt.adam(...)` and so on), not directly.
     """
 
-    def __init__(self, name, rule, **hyperparams):
+    def __init__(self, name, rule, initial=None, **hyperparams):
         signature = inspect.signature(rule)
         kinds = inspect.Parameter
         positional = [
@@ -59,6 +59,13 @@ class Optimizer:
         self.rule = rule
         self.slot_names = tuple(positional[2:])
         self._slot_set = set(self.slot_names)
+        # The value each buffer starts from: 0, unless the rule says otherwise
+        # (NAdam's running product of momentum factors starts at 1).
+        self.initial = {slot: 0.0 for slot in self.slot_names}
+        for slot, value in (initial or {}).items():
+            if slot not in self._slot_set:
+                raise TypeError(f"{name}: initial value for {slot!r}, which is not a buffer")
+            self.initial[slot] = float(value)
         self.hyperparams = {
             key: hyper.constant_or_schedule(key, value) for key, value in hyperparams.items()
         }
@@ -73,7 +80,7 @@ class Optimizer:
         return f"mlopt.{self.name}({args})"
 
     def init(self, params):
-        """Return the state before the first update: every buffer at zero."""
+        """Return the state before the first update: every buffer at its initial value (0 but for NAdam's)."""
         leaves, paths, treedef = tree.flatten(params, "params")
         leaves = [_float_leaf(leaf, path) for leaf, path in zip(leaves, paths)]
         for leaf, path in zip(leaves, paths):
@@ -81,7 +88,7 @@ class Optimizer:
                 if not callable(value):
                     hyper.check_broadcast(key, value, leaf.shape, path)
         slots = {
-            slot: tree.unflatten(treedef, [np.zeros_like(leaf) for leaf in leaves])
+            slot: tree.unflatten(treedef, [np.full_like(leaf, self.initial[slot]) for leaf in leaves])
             for slot in self.slot_names
         }
         return State(self.name, 0, slots, _spec(treedef, leaves))

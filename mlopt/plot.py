@@ -22,6 +22,7 @@ LINESTYLES = ["-", "--", ":"]
 START_LR = {
     "gd": 1e-3, "momentum": 1e-3, "nesterov": 1e-3, "adagrad": 0.5,
     "rmsprop": 1e-2, "adadelta": 1.0, "adam": 0.05, "adamax": 0.05,
+    "adamw": 0.05, "amsgrad": 0.05, "nadam": 0.05, "radam": 0.05, "lion": 0.01,
 }
 _ORDER = list(OPTIMIZERS)
 

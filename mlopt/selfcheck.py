@@ -59,12 +59,13 @@ def check(name, your_update, steps=6, **hyperparams):
     values = {k: p.default for k, p in inspect.signature(factory).parameters.items()}
     values["lr"] = 0.1 if name != "adadelta" else 1.0
     values.update(hyperparams)
-    buffers = factory().slot_names
+    optimizer = factory()
+    buffers = optimizer.slot_names
     variables = ("theta", *buffers)
     call = f"{getattr(your_update, '__name__', 'your function')}(theta, g, {', '.join(buffers) + ', ' if buffers else ''}t=..., {', '.join(f'{k}=...' for k in values)})"
 
     theta, gradient = _problem(steps)
-    state = [np.zeros_like(theta) for _ in buffers]
+    state = [np.full_like(theta, optimizer.initial[b]) for b in buffers]
     for t in range(1, steps + 1):
         g = gradient(theta, t)
         expected = reference(theta, g, *state, t=t, **values)

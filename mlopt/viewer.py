@@ -141,13 +141,26 @@ def static_explorer(surface, optimizers, steps=200, start=None, lrs=None, width=
                                       index=middle, value=f"{grid[middle]:.2e}"))
     data = json.dumps({"runs": runs}, separators=(",", ":"))
     png_text = base64.b64encode(png.getvalue()).decode()
-    uid = "mlopt-" + hashlib.sha1((data + png_text).encode()).hexdigest()[:12]
+    # The id names what was asked for, not the computed pixels: paths are
+    # floating-point results whose last bits differ between CPUs, and the id
+    # must be the same on every machine that builds the book.
+    asked = [surface.name, surface.formula, surface.noise, surface.bounds, start.round(9).tolist(),
+             steps, width, [(label, _describe(spec), run["lrs"]) for (label, spec), run in
+                            zip(optimizers.items(), runs)]]
+    uid = "mlopt-" + hashlib.sha1(repr(asked).encode()).hexdigest()[:12]
     html = _TEMPLATE.format(
         uid=uid, width=width, sliders="\n".join(sliders), steps=steps, png=png_text,
         px_width=scene.canvas.get_width_height()[0], px_height=height, data=data,
         alt=f"{', '.join(optimizers)} on the {surface.name} surface",
     )
     return StaticHTML(html)
+
+
+def _describe(spec):
+    """An optimizer spec as text that is the same in every process (no addresses)."""
+    factory, fixed = spec if isinstance(spec, tuple) else (spec, {})
+    name = factory if isinstance(factory, str) else getattr(factory, "__name__", type(factory).__name__)
+    return f"{name}{sorted(fixed.items())}"
 
 
 def _pixels(scene, height):

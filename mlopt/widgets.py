@@ -19,6 +19,7 @@ import numpy as np
 from .optimizers import OPTIMIZERS
 from .plot import START_LR
 from .scene import Scene
+from .schedules import SCHEDULES, preset
 from .surfaces import SURFACES
 from .trajectory import trajectory
 
@@ -28,6 +29,8 @@ SLIDERS = {  # hyperparameter -> (widget class, options)
     "beta2": (w.FloatSlider, dict(min=0.0, max=0.9999, step=0.0001, readout_format=".4f")),
     "rho": (w.FloatSlider, dict(min=0.0, max=0.999, step=0.001)),
     "eps": (w.FloatLogSlider, dict(base=10, min=-12, max=0, step=0.5, readout_format=".0e")),
+    "momentum_decay": (w.FloatSlider, dict(min=0.0, max=0.05, step=0.001, readout_format=".3f")),
+    "weight_decay": (w.FloatSlider, dict(min=0.0, max=2.0, step=0.01)),
 }
 LR = dict(base=10, min=-5, max=1, step=0.05, readout_format=".2e")
 
@@ -51,6 +54,7 @@ class Explorer:
         c["optimizer"] = w.Dropdown(options=list(OPTIMIZERS), value=optimizer, description="optimizer")
         c["surface"] = w.Dropdown(options=list(SURFACES), value=surface, description="surface")
         c["lr"] = w.FloatLogSlider(value=START_LR.get(optimizer, 1e-3), description="lr", **LR)
+        c["schedule"] = w.Dropdown(options=list(SCHEDULES), value="constant", description="lr schedule")
         for name, (cls, options) in SLIDERS.items():
             c[name] = cls(description=name, continuous_update=True, **options)
         start = self._surfaces[surface].start
@@ -72,7 +76,7 @@ class Explorer:
         self._hyper_box = w.VBox()
         self.widget = w.VBox([
             w.HBox([c["optimizer"], c["surface"]]),
-            w.HBox([w.VBox([c["lr"], self._hyper_box]),
+            w.HBox([w.VBox([c["lr"], c["schedule"], self._hyper_box]),
                     w.VBox([c["x0"], c["y0"], c["steps"], c["noise"]])]),
             w.HBox([c["play"], c["step"]]),
             self.image,
@@ -82,7 +86,7 @@ class Explorer:
         ])
         self._set_optimizer(optimizer, keep_lr=True)
         self._set_surface()
-        for name in ("lr", *SLIDERS, "noise"):
+        for name in ("lr", "schedule", *SLIDERS, "noise"):
             c[name].observe(self._on_setting, "value")
         for slider in self._race_lr.values():
             slider.observe(self._on_setting, "value")
@@ -110,14 +114,21 @@ class Explorer:
         return np.array([self.controls["x0"].value, self.controls["y0"].value])
 
     def runs(self):
-        """``{label: optimizer}`` for the current controls: one optimizer, or the race."""
+        """``{label: optimizer}`` for the current controls: one optimizer, or the race.
+
+        The lr schedule applies to every run, shaped for the number of steps.
+        """
         c = self.controls
+
+        def lr(value):
+            return preset(c["schedule"].value, value, c["steps"].value)
+
         racers = c["race"].value
         if racers:
-            return {name: OPTIMIZERS[name](lr=self._race_lr[name].value) for name in racers}
+            return {name: OPTIMIZERS[name](lr=lr(self._race_lr[name].value)) for name in racers}
         name = c["optimizer"].value
         hyper = {k: c[k].value for k in defaults(name) if k in c}
-        return {name: OPTIMIZERS[name](**hyper)}
+        return {name: OPTIMIZERS[name](**{**hyper, "lr": lr(hyper["lr"])})}
 
     # Reactions ------------------------------------------------------------------
     def _set_optimizer(self, name, keep_lr=False):

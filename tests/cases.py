@@ -11,6 +11,11 @@ NON_DEFAULT = {
     "adadelta": dict(lr=0.7, rho=0.95, eps=1e-5, weight_decay=0.01),
     "adam": dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.1),
     "adamax": dict(lr=0.05, beta1=0.85, beta2=0.98, eps=1e-6, weight_decay=0.1),
+    "adamw": dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.3),
+    "amsgrad": dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.1),
+    "nadam": dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, momentum_decay=0.01, weight_decay=0.1),
+    "radam": dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.1),
+    "lion": dict(lr=0.01, beta1=0.8, beta2=0.95, weight_decay=0.5),
 }
 
 SETTINGS = [(name, {}) for name in NON_DEFAULT] + [

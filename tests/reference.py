@@ -91,6 +91,81 @@ def adamax(theta, g, state, t, lr, beta1, beta2, eps, weight_decay):
     return new_theta, {"m": new_m, "u": new_u}
 
 
+def adamw(theta, g, state, t, lr, beta1, beta2, eps, weight_decay):
+    # Decoupled: shrink first, then Adam's step with the raw gradient.
+    shrunk = [th * (1 - lr * weight_decay) for th in theta]
+    new_theta, new_state = adam(shrunk, g, state, t, lr, beta1, beta2, eps, 0.0)
+    return new_theta, new_state
+
+
+def amsgrad(theta, g, state, t, lr, beta1, beta2, eps, weight_decay):
+    new_theta, new_m, new_v, new_vmax = [], [], [], []
+    for i in range(len(theta)):
+        gi = g[i] + weight_decay * theta[i]
+        mi = beta1 * state["m"][i] + (1 - beta1) * gi
+        vi = beta2 * state["v"][i] + (1 - beta2) * gi * gi
+        vmax = max(state["v_max"][i], vi)
+        step = (mi / (1 - beta1**t)) / (math.sqrt(vmax / (1 - beta2**t)) + eps)
+        new_theta.append(theta[i] - lr * step)
+        new_m.append(mi)
+        new_v.append(vi)
+        new_vmax.append(vmax)
+    return new_theta, {"m": new_m, "v": new_v, "v_max": new_vmax}
+
+
+def nadam(theta, g, state, t, lr, beta1, beta2, eps, momentum_decay, weight_decay):
+    mu = beta1 * (1 - 0.5 * 0.96 ** (t * momentum_decay))
+    mu_next = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentum_decay))
+    new_theta, new_m, new_v, new_prod = [], [], [], []
+    for i in range(len(theta)):
+        # The product of mu_1 ... mu_t, recomputed from scratch (no state needed).
+        product = 1.0
+        for s in range(1, t + 1):
+            product *= beta1 * (1 - 0.5 * 0.96 ** (s * momentum_decay))
+        gi = g[i] + weight_decay * theta[i]
+        mi = beta1 * state["m"][i] + (1 - beta1) * gi
+        vi = beta2 * state["v"][i] + (1 - beta2) * gi * gi
+        denom = math.sqrt(vi / (1 - beta2**t)) + eps
+        step = (1 - mu) / (1 - product) * gi / denom + mu_next / (1 - product * mu_next) * mi / denom
+        new_theta.append(theta[i] - lr * step)
+        new_m.append(mi)
+        new_v.append(vi)
+        new_prod.append(product)
+    return new_theta, {"m": new_m, "v": new_v, "mu_product": new_prod}
+
+
+def radam(theta, g, state, t, lr, beta1, beta2, eps, weight_decay):
+    rho_inf = 2 / (1 - beta2) - 1
+    rho_t = rho_inf - 2 * t * beta2**t / (1 - beta2**t)
+    new_theta, new_m, new_v = [], [], []
+    for i in range(len(theta)):
+        gi = g[i] + weight_decay * theta[i]
+        mi = beta1 * state["m"][i] + (1 - beta1) * gi
+        vi = beta2 * state["v"][i] + (1 - beta2) * gi * gi
+        m_hat = mi / (1 - beta1**t)
+        if rho_t > 5:
+            r = math.sqrt(
+                (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
+            )
+            step = r * m_hat * math.sqrt(1 - beta2**t) / (math.sqrt(vi) + eps)
+        else:
+            step = m_hat
+        new_theta.append(theta[i] - lr * step)
+        new_m.append(mi)
+        new_v.append(vi)
+    return new_theta, {"m": new_m, "v": new_v}
+
+
+def lion(theta, g, state, t, lr, beta1, beta2, weight_decay):
+    new_theta, new_m = [], []
+    for i in range(len(theta)):
+        c = beta1 * state["m"][i] + (1 - beta1) * g[i]
+        sign = (c > 0) - (c < 0)
+        new_theta.append(theta[i] - lr * (sign + weight_decay * theta[i]))
+        new_m.append(beta2 * state["m"][i] + (1 - beta2) * g[i])
+    return new_theta, {"m": new_m}
+
+
 REFERENCES = {
     "gd": (gd, ()),
     "momentum": (momentum, ("v",)),
@@ -100,4 +175,9 @@ REFERENCES = {
     "adadelta": (adadelta, ("Eg2", "Edx2")),
     "adam": (adam, ("m", "v")),
     "adamax": (adamax, ("m", "u")),
+    "adamw": (adamw, ("m", "v")),
+    "amsgrad": (amsgrad, ("m", "v", "v_max")),
+    "nadam": (nadam, ("m", "v", "mu_product")),
+    "radam": (radam, ("m", "v")),
+    "lion": (lion, ("m",)),
 }

@@ -48,6 +48,19 @@ TABLE = {
     ("adadelta", "rosenbrock"): (0.01, 31000),  # 20562: lr = 1 (Zeiler's) never settles
     ("adam", "rosenbrock"): (2e-3, 14000),  # 8981
     ("adamax", "rosenbrock"): (0.01, 8000),  # 5287
+    # After the source post. AdamW, RAdam and NAdam at lr >= 2e-3 (RAdam, AdamW) or
+    # 2e-3 ... 5e-3 (NAdam) hover around the quadratic's minimum in a cycle wider than TOL;
+    # Lion moves every coordinate by lr each step, so it ends within about lr.
+    ("adamw", "quadratic"): (3e-4, 13000),  # 8835
+    ("amsgrad", "quadratic"): (0.05, 250),  # 142
+    ("nadam", "quadratic"): (0.02, 400),  # 237
+    ("radam", "quadratic"): (3e-4, 15000),  # 9911
+    ("lion", "quadratic"): (3e-4, 8000),  # 5307
+    ("adamw", "rosenbrock"): (1e-3, 22000),  # 14490
+    ("amsgrad", "rosenbrock"): (0.1, 2500),  # 1601
+    ("nadam", "rosenbrock"): (1e-3, 19000),  # 12853
+    ("radam", "rosenbrock"): (1e-3, 22000),  # 14841
+    ("lion", "rosenbrock"): (3e-4, 15000),  # 9860
 }
 
 

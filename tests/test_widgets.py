@@ -52,14 +52,46 @@ def test_a_slider_move_redraws_paths_but_not_contours(explorer):
 
 def test_the_sliders_follow_the_optimizer(explorer):
     shown = lambda: [s.description for s in explorer._hyper_box.children]  # noqa: E731
-    assert shown() == ["beta1", "beta2", "eps"]
+    assert shown() == ["beta1", "beta2", "eps", "weight_decay"]
     explorer.controls["optimizer"].value = "momentum"
-    assert shown() == ["beta"]
+    assert shown() == ["beta", "weight_decay"]
     assert explorer.controls["beta"].value == 0.9
     assert explorer.controls["lr"].value == pytest.approx(widgets.START_LR["momentum"])
     explorer.controls["optimizer"].value = "adadelta"
-    assert shown() == ["rho", "eps"]
+    assert shown() == ["rho", "eps", "weight_decay"]
     assert list(explorer.scene.paths) == ["adadelta"]
+    explorer.controls["optimizer"].value = "nadam"
+    assert shown() == ["beta1", "beta2", "eps", "momentum_decay", "weight_decay"]
+    assert explorer.controls["momentum_decay"].value == 4e-3
+    explorer.controls["optimizer"].value = "adamw"
+    assert explorer.controls["weight_decay"].value == 1e-2  # AdamW's own default
+    explorer.controls["optimizer"].value = "lion"
+    assert shown() == ["beta1", "beta2", "weight_decay"]
+
+
+def test_every_optimizer_is_in_the_explorer(explorer):
+    assert list(explorer.controls["optimizer"].options) == list(mlopt.OPTIMIZERS)
+    assert list(explorer.controls["race"].options) == list(mlopt.OPTIMIZERS)
+
+
+def test_the_schedule_control_runs_mlopts_schedule(explorer):
+    c = explorer.controls
+    c["lr"].value = 0.05
+    c["schedule"].value = "warmup_cosine"
+    surface = mlopt.SURFACES["rosenbrock"]()
+    schedule = mlopt.schedules.warmup_cosine(0.05, warmup_steps=12, total_steps=120)
+    expected = mlopt.trajectory(mlopt.adam(lr=schedule), surface, surface.start, 120)
+    assert np.array_equal(explorer.scene.paths["adam"], expected)
+    c["steps"].value = 200  # the schedule is reshaped for the new length
+    schedule = mlopt.schedules.warmup_cosine(0.05, warmup_steps=20, total_steps=200)
+    expected = mlopt.trajectory(mlopt.adam(lr=schedule), surface, surface.start, 200)
+    assert np.array_equal(explorer.scene.paths["adam"], expected)
+    c["race"].value = ("gd", "lion")  # and to every racer
+    lion = mlopt.trajectory(
+        mlopt.lion(lr=mlopt.schedules.warmup_cosine(explorer._race_lr["lion"].value, 20, 200)),
+        surface, surface.start, 200,
+    )
+    assert np.array_equal(explorer.scene.paths["lion"], lion)
 
 
 def test_scrubbing_shows_part_of_the_path_without_recomputing(explorer, monkeypatch):
