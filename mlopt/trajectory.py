@@ -26,14 +26,16 @@ def _grad_and_bounds(surface_or_grad):
 
 
 def _batch_shape(opt, x0):
-    """The shape of the parameters: x0 broadcast against every array hyperparameter."""
-    shapes = [np.shape(v) for v in opt.hyperparams.values() if not callable(v)]
+    """The shape of the parameters: x0 broadcast against every array hyperparameter.
+
+    A schedule counts with the shape of its value at t = 1, so a schedule that
+    returns a grid (``lambda t: lrs[:, None] * decay(t)``) runs the whole grid.
+    """
+    shapes = {k: np.shape(v(1) if callable(v) else v) for k, v in opt.hyperparams.items()}
     try:
-        return np.broadcast_shapes(x0.shape, *shapes)
+        return np.broadcast_shapes(x0.shape, *shapes.values())
     except ValueError:
-        detail = ", ".join(
-            f"{k}: {np.shape(v)}" for k, v in opt.hyperparams.items() if not callable(v)
-        )
+        detail = ", ".join(f"{k}: {shape}" for k, shape in shapes.items())
         raise ValueError(
             f"x0 of shape {x0.shape} does not broadcast with the hyperparameters ({detail}); "
             f"give grids a trailing axis of length 1, e.g. lr[:, None]"

@@ -6,6 +6,7 @@ command), which compares their stored text outputs with a fresh run.
 """
 
 import ast
+import html as htmllib
 import functools
 import http.server
 import pathlib
@@ -95,13 +96,17 @@ def test_no_third_party_file_sits_in_static(site):
     assert (site / "mathjax" / "tex-chtml.js").exists() and (site / "widgets" / "embed-amd.js").exists()
 
 
+# Optimizers that share a chapter with another (the chapter's file name).
+SHARED_CHAPTER = {"amsgrad": "adamw"}
+
+
 @pytest.mark.parametrize("name", list(mlopt.OPTIMIZERS))
 def test_a_chapter_shows_the_modules_own_function(site, name):
-    html = (site / "book" / f"{name}.html").read_text()
+    html = (site / "book" / f"{SHARED_CHAPTER.get(name, name)}.html").read_text()
     source = (ROOT / "mlopt" / "optimizers" / f"{name}.py").read_text()
     function = next(n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == "update")
     body = ast.get_source_segment(source, function)
-    text = re.sub(r"<[^>]+>", "", html).replace("&quot;", '"').replace("&#39;", "'").replace("&amp;", "&")
+    text = htmllib.unescape(re.sub(r"<[^>]+>", "", html))
     for line in body.splitlines():
         assert line.strip() in text, line
 

@@ -70,3 +70,25 @@ def test_reference_catches_a_wrong_rule():
     ref, _ = naive(theta.tolist(), [1e-6, 2e-6], {"m": [0, 0], "v": [0, 0]}, 1, **NON_DEFAULT["adam"])
     with pytest.raises(AssertionError):
         assert_close(new, ref, "perturbed adam")
+
+
+
+def test_radam_switches_per_element_in_a_grid_of_beta2():
+    """beta2 = 0.5 and 0.6 never rectify (rho_inf <= 5); 0.9 and 0.999 do, from different
+    steps. One call with a beta2 grid equals the reference run for each value alone."""
+    betas = np.array([0.5, 0.6, 0.9, 0.999])
+    naive, _ = REFERENCES["radam"]
+    theta = np.linspace(-1.0, 1.0, 8).reshape(4, 2)
+    opt = mlopt.radam(lr=0.05, beta2=betas[:, None])
+    state = opt.init(theta)
+    ref_theta = theta.copy()
+    ref_states = [{"m": [0.0, 0.0], "v": [0.0, 0.0]} for _ in betas]
+    for t in range(1, 15):
+        theta, state = opt.update(gradient(theta, t), state, theta)
+        ref_g = gradient(ref_theta, t)
+        for i, beta2 in enumerate(betas):
+            row, ref_states[i] = naive(
+                ref_theta[i].tolist(), ref_g[i].tolist(), ref_states[i], t, 0.05, 0.9, float(beta2), 1e-8, 0.0
+            )
+            ref_theta[i] = row
+        assert_close(theta, ref_theta, f"radam with a beta2 grid at step {t}")

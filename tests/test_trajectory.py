@@ -81,3 +81,15 @@ def test_sweep_equals_separate_runs():
     assert np.isinf(result.loss[-1]).all() and np.isfinite(result.loss[0]).all()
     with pytest.raises(ValueError, match="exactly two 1-D hyperparameter arrays"):
         mlopt.sweep(mlopt.momentum, quadratic, 10, lr=lrs)
+
+
+def test_a_schedule_that_returns_a_grid_runs_the_grid():
+    """lr = lambda t: lrs[:, None] * decay(t): one run, each row as if its schedule ran alone."""
+    surface = mlopt.SURFACES["rosenbrock"]()
+    lrs = np.array([1e-3, 1e-2, 1e-1])
+    decay = mlopt.schedules.cosine(1.0, total_steps=50)
+    paths = mlopt.trajectory(mlopt.adam(lr=lambda t: lrs[:, None] * decay(t)), surface, surface.start, 50)
+    assert paths.shape == (51, 3, 2)
+    for i, lr in enumerate(lrs):
+        alone = mlopt.trajectory(mlopt.adam(lr=lambda t, lr=lr: lr * decay(t)), surface, surface.start, 50)
+        np.testing.assert_array_equal(paths[:, i], alone)
