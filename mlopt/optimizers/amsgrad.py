@@ -20,9 +20,11 @@ Conventions:
 - Reddi et al. keep the largest v_t seen so far (3), so the step size
   lr / sqrt(v_hat) never grows: that is what their convergence proof needs,
   and what Adam, which can forget a large gradient, lacks.
-- The paper has no bias correction and no eps, and uses lr / sqrt(t). torch,
-  optax and Keras correct m and v_max as Adam does, dividing the running
-  maximum by the current 1 - beta2^t (5), and add eps outside the square root.
+- The paper has no bias correction and no eps, and uses lr / sqrt(t). torch
+  and Keras correct m as Adam does and divide the running maximum of the raw
+  v_t by the current 1 - beta2^t (5); optax keeps the maximum of the already
+  corrected v_t / (1 - beta2^t) instead, which differs while 1 - beta2^t is
+  still growing. All add eps outside the square root.
 """
 
 import numpy as np
