@@ -120,8 +120,9 @@ class Explorer:
         """
         c = self.controls
 
-        def lr(value):
-            return preset(c["schedule"].value, value, c["steps"].value)
+        def lr(value):  # a constant stays a float: no per-step schedule call
+            name = c["schedule"].value
+            return value if name == "constant" else preset(name, value, c["steps"].value)
 
         racers = c["race"].value
         if racers:
