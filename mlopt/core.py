@@ -138,6 +138,25 @@ class Optimizer:
         )
         return tree.unflatten(treedef, new_params), new_state
 
+    def array_step(self, theta, g, buffers, t):
+        """One update of a single float array at step ``t``: ``(theta, buffers)``.
+
+        For loops that have checked their parameters and state once through
+        `init` and `update` (``mlopt.trajectory`` does): it skips the tree
+        walk and the state checks, which cost more than the arithmetic on a
+        small array, but still checks the gradient's shape and each
+        hyperparameter's value. The result is the same, bit for bit, as `update`.
+        """
+        g = np.asarray(g)
+        if g.shape != theta.shape:
+            raise ValueError(f"grads has shape {g.shape} but params has shape {theta.shape}")
+        values = {key: hyper.value_at(key, value, t) for key, value in self.hyperparams.items()}
+        for key, value in values.items():
+            if value.ndim:
+                hyper.check_broadcast(key, value, theta.shape, "params")
+        theta, *buffers = _apply(self.rule, theta, g, buffers, t, values)
+        return theta, buffers
+
     def _check_state(self, state):
         if not isinstance(state, State):
             raise TypeError(

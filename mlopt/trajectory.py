@@ -64,10 +64,11 @@ def iterate(opt, surface_or_grad, x0, steps):
         low, high = box[:, 0] - ESCAPE * size, box[:, 1] + ESCAPE * size
     lowest, highest = low.min(), high.max()
     state = opt.init(x)
+    buffers = [state.slots[slot] for slot in opt.slot_names]
     yield x
     with np.errstate(all="ignore"):
-        for _ in range(steps):
-            x, state = opt.update(grad(x), state, x)
+        for t in range(1, steps + 1):
+            x, buffers = opt.array_step(x, grad(x), buffers, t)  # init checked x and the state
             if not (x.min() >= lowest and x.max() <= highest):  # NaN fails this too
                 escaped = ~np.all((x >= low) & (x <= high), axis=-1)
                 x = np.where(escaped[..., None], np.nan, x)
