@@ -1,10 +1,11 @@
 # The two commands of the README:
-#   make book   set up, build the website and open it
+#   make book   set up, build the website, serve it on http://127.0.0.1:$(PORT)/ and open it
 #   make test   set up and run every test
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+PORT   ?= 8000
 
 # The notebooks store their printed numbers, and the tests compare them exactly. numpy
 # picks its vector kernels (exp, sin, power, ...) and OpenBLAS its matrix kernels by
@@ -14,7 +15,7 @@ STAMP  := $(VENV)/.installed
 export NPY_DISABLE_CPU_FEATURES := X86_V4 AVX512_ICL AVX512_SPR
 export OPENBLAS_CORETYPE := Haswell
 
-.PHONY: book test bench bench-browser setup browser offline notebooks sync-repository student clean
+.PHONY: book serve test bench bench-browser bench-live setup browser offline notebooks sync-repository student clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +27,12 @@ setup: $(STAMP)
 
 # MathJax, require.js and the widget manager, from the npm registry, for a site that
 # works with the network off (copied into the site's root, not its _static/).
+# pyodide: the core of the in-browser edition (tools/lite_site.py checks each file's
+# sha256 before it enters the site); axe-core: the tests' accessibility checker.
 OFFLINE := .offline/site
-NPM_PACKAGES := mathjax@3.2.2 requirejs@2.3.8 @jupyter-widgets/html-manager@1.0.15
-$(OFFLINE)/.done: book/_offline/widgets-offline.js
+NPM_PACKAGES := mathjax@3.2.2 requirejs@2.3.8 @jupyter-widgets/html-manager@1.0.15 \
+                pyodide@0.27.7 axe-core@4.14.1
+$(OFFLINE)/.done: book/_offline/widgets-offline.js Makefile
 	npm install --no-save --no-audit --no-fund --loglevel=error --prefix .offline $(NPM_PACKAGES)
 	rm -rf $(OFFLINE)
 	mkdir -p $(OFFLINE)/mathjax $(OFFLINE)/widgets
@@ -41,10 +45,16 @@ $(OFFLINE)/.done: book/_offline/widgets-offline.js
 
 offline: $(OFFLINE)/.done
 
+# The build also writes the in-browser edition into _build/html/lite (book/_ext/live_site.py).
+# It is served over http: Pyodide cannot run from file://.
 book: $(STAMP) $(OFFLINE)/.done
 	$(BIN)/jupyter-book build . -W -n --keep-going
-	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
-	-@$(BIN)/python -m webbrowser -t "file://$(CURDIR)/_build/html/index.html" >/dev/null 2>&1
+	$(MAKE) --no-print-directory serve
+
+serve:
+	@echo "Serving the book at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it; any static server will do)"
+	-@(sleep 1; $(BIN)/python -m webbrowser -t "http://127.0.0.1:$(PORT)/" >/dev/null 2>&1) &
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
 # Debian's chromium, for the browser tests (installed when we may; skipped otherwise).
 browser:
@@ -64,6 +74,11 @@ bench: $(STAMP)
 bench-browser: $(STAMP) browser
 	$(BIN)/python -m pip install --quiet jupyterlab
 	$(BIN)/python benchmarks/widget_browser.py
+
+# The in-browser edition in chromium: cold and warm start, bytes, slider moves.
+bench-live: $(STAMP) browser $(OFFLINE)/.done
+	test -e _build/html/lite/jupyter-lite.json || $(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python benchmarks/live_browser.py
 
 # After editing a notebook: run it and store its text outputs (what nbval compares).
 notebooks: $(STAMP)

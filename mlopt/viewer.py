@@ -87,7 +87,8 @@ _TEMPLATE = """<div class="mlopt-viewer" id="{uid}" style="max-width:{width}px;f
 </script>"""
 
 _SLIDER = (
-    '<label style="white-space:nowrap"><span style="color:{color};font-weight:bold">{label}</span> lr '
+    '<label style="white-space:nowrap"><span aria-hidden="true" style="display:inline-block;width:16px;'
+    'height:4px;margin-right:3px;vertical-align:middle;background:{color}"></span><b>{label}</b> lr '
     '<input type="range" class="mlopt-lr" min="0" max="{top}" value="{index}" '
     'aria-label="learning rate of {label}" style="vertical-align:middle"> '
     "<output>{value}</output></label>"

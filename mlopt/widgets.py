@@ -10,7 +10,9 @@ are drawn once per surface.
     Explorer(optimizer="adam", surface="rosenbrock")
 """
 
+import base64
 import contextlib
+import html
 import inspect
 
 import ipywidgets as w
@@ -32,6 +34,8 @@ SLIDERS = {  # hyperparameter -> (widget class, options)
     "momentum_decay": (w.FloatSlider, dict(min=0.0, max=0.05, step=0.001, readout_format=".3f")),
     "weight_decay": (w.FloatSlider, dict(min=0.0, max=2.0, step=0.01)),
 }
+# Where the static page's "run it live" link goes: the website's build replaces it.
+LIVE_LINK = "#mlopt-live"
 LR = dict(base=10, min=-5, max=1, step=0.05, readout_format=".2e")
 
 
@@ -72,6 +76,7 @@ class Explorer:
             for name in OPTIMIZERS
         }
         self.image = w.Image(format="jpeg", layout=w.Layout(width="100%", max_width="960px"))
+        self.caption = w.HTML()  # what the picture shows, in words (ipywidgets' Image has no alt)
         self._race_box = w.VBox()
         self._hyper_box = w.VBox()
         self.widget = w.VBox([
@@ -80,6 +85,7 @@ class Explorer:
                     w.VBox([c["x0"], c["y0"], c["steps"], c["noise"]])]),
             w.HBox([c["play"], c["step"]]),
             self.image,
+            self.caption,
             w.HBox([c["race"], w.VBox([w.HTML(
                 "<small>Race: pick several optimizers (ctrl/cmd-click), each with its own lr; "
                 "pick none to go back to one.</small>"), self._race_box])]),
@@ -100,10 +106,39 @@ class Explorer:
         self._on_race()
 
     # What the reader sees ---------------------------------------------------
-    def _ipython_display_(self):
-        from IPython.display import display
+    def _repr_mimebundle_(self, **kwargs):
+        """The live widget, and for a page without a kernel its picture as HTML.
 
-        display(self.widget)
+        Jupyter front ends show the widget (they rank widget views first); the
+        book's website shows the HTML instead (``nb_mime_priority_overrides`` in
+        _config.yml): the picture, what it shows, and how to make it live, rather
+        than controls that would do nothing. The link's address is written by the
+        website's build in place of ``LIVE_LINK``.
+        """
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/html"] = self.snapshot_html()
+        return bundle
+
+    def describe(self):
+        """What the picture shows, in words (the picture's alt text)."""
+        c, runs = self.controls, self.runs()
+        who = ", ".join(runs) if len(runs) > 1 else f"{c['optimizer'].value} at lr {c['lr'].value:.3g}"
+        return (f"Paths of {who} on the {c['surface'].value} surface for {c['steps'].value} steps "
+                f"from ({c['x0'].value:.3g}, {c['y0'].value:.3g}), drawn over the loss contours "
+                f"(left), and the loss against the step on a log scale (right).")
+
+    def snapshot_html(self):
+        picture = base64.b64encode(self.scene.image()).decode()
+        return (
+            '<figure class="mlopt-explorer-snapshot">'
+            f'<img src="data:image/jpeg;base64,{picture}" alt="{html.escape(self.describe())}" '
+            'style="width:100%;max-width:960px">'
+            "<figcaption>The explorer as it starts. Its controls (optimizer, surface, lr, the "
+            "betas, eps, weight decay, lr schedule, start, steps, noise, play and race) work "
+            f'wherever Python runs: <a class="mlopt-live-link" href="{LIVE_LINK}">run this chapter '
+            "in your browser</a>, or open it on Binder or Colab (the launch button at the top of "
+            "the page).</figcaption></figure>"
+        )
 
     @property
     def surface(self):
@@ -195,6 +230,7 @@ class Explorer:
         self.scene.set_paths(paths)
         self.scene.step = c["step"].value
         self.image.value = self.scene.image()
+        self.caption.value = f"<small>{html.escape(self.describe())}</small>"
 
     @contextlib.contextmanager
     def _hold(self):

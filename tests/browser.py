@@ -6,6 +6,7 @@ Where either is missing the browser tests skip, unless MLOPT_REQUIRE_BROWSER is 
 
 import contextlib
 import os
+import pathlib
 import shutil
 
 import pytest
@@ -51,3 +52,82 @@ def watch(page):
     page.on("pageerror", lambda e: page.problems.append(str(e)))
     page.on("request", lambda r: page.requests.append(r.url))
     return page
+
+
+# The in-browser edition (JupyterLite, under the site's lite/) ---------------------------
+
+LITE_READY = """async () => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  await panel.context.ready;
+  await panel.sessionContext.ready;
+  while (!panel.sessionContext.session || !panel.sessionContext.session.kernel) {
+    await new Promise(r => setTimeout(r, 100));
+  }
+  const kernel = panel.sessionContext.session.kernel;
+  await kernel.info;  // the kernel answered: Pyodide and IPython are up
+}"""
+
+LITE_CELLS = """() => window.jupyterapp.shell.currentWidget.content.widgets
+  .filter(c => c.model.type === 'code')
+  .map(c => ({count: c.model.executionCount, source: c.model.sharedModel.getSource(),
+              errors: c.model.outputs.toJSON().filter(o => o.output_type === 'error')
+                        .map(o => `${o.ename}: ${o.evalue}`)}))"""
+
+LITE_EXECUTE = """async code => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  const future = kernel.requestExecute({code});
+  let text = '';
+  future.onIOPub = msg => {
+    const c = msg.content;
+    if (msg.header.msg_type === 'stream') text += c.text;
+    if (msg.header.msg_type === 'execute_result') text += c.data['text/plain'];
+    if (msg.header.msg_type === 'error') text += `${c.ename}: ${c.evalue}`;
+  };
+  await future.done;
+  return text;
+}"""
+
+
+def open_lite(context, url, timeout=120_000):
+    """Open a notebook of the in-browser edition; return the page once its kernel answers."""
+    page = watch(context.new_page())
+    page.goto(url)
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext", timeout=timeout)
+    page.evaluate(LITE_READY)
+    return page
+
+
+def run_all(page):
+    """Run every cell (as Run > Run All Cells: it stops at the first error); the cells after."""
+    page.evaluate("async () => { await window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+    return page.evaluate(LITE_CELLS)
+
+
+def execute(page, code):
+    """Run code in the page's kernel; its printed text, result and error, as one string."""
+    return page.evaluate(LITE_EXECUTE, code)
+
+
+def watch_context(context):
+    """Record every request of a browser context (pages, workers, service worker)."""
+    context.requests = []
+    context.on("request", lambda r: context.requests.append(r.url))
+    return context
+
+
+# Accessibility: axe-core (npm, installed by `make offline`), WCAG 2 A and AA rules ------
+
+AXE = pathlib.Path(__file__).resolve().parent.parent / ".offline" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page, context=None):
+    """axe-core's WCAG 2 A/AA violations on the page (or inside ``context``, a CSS selector)."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: `make offline` installs axe-core from npm")
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async context => (await axe.run(context ? document.querySelector(context) : document,
+                                          {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}}))
+             .violations.map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)""",
+        context)

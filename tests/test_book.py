@@ -7,20 +7,19 @@ command), which compares their stored text outputs with a fresh run.
 
 import ast
 import html as htmllib
-import functools
-import http.server
 import pathlib
 import re
-import subprocess
 import sys
-import threading
 import urllib.parse
 
 import mlopt
 import nbformat
 import pytest
 import yaml
-from browser import watch
+from browser import axe_violations, watch
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tools"))
+import refresh_notebooks  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
@@ -46,7 +45,7 @@ def test_every_book_file_is_in_the_toc():
 def test_the_first_cell_installs_mlopt_from_the_configured_repository(path):
     first = nbformat.read(path, as_version=4).cells[0]
     assert first.cell_type == "code" and "remove-cell" in first.metadata.get("tags", [])
-    assert f'"mlopt @ git+{CONFIG["repository"]["url"]}"' in first.source
+    assert first.source == refresh_notebooks.FIRST_CELL.format(url=CONFIG["repository"]["url"])
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -63,21 +62,6 @@ def test_notebooks_are_light(path):
 
 
 # The build -------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    """Build the book (notebooks executed) with warnings as errors; return its html folder."""
-    out = tmp_path_factory.mktemp("book")
-    result = subprocess.run(
-        [str(pathlib.Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "--path-output", str(out),
-         "-W", "-n", "--keep-going"],
-        capture_output=True, text=True,
-    )
-    log = result.stdout + result.stderr
-    warnings = [line for line in log.splitlines() if re.search(r"\b(WARNING|ERROR): ", line)]
-    assert result.returncode == 0 and not warnings, "\n".join(warnings) or log[-3000:]
-    return out / "_build" / "html"
 
 
 def pages(site):
@@ -114,16 +98,6 @@ def test_a_chapter_shows_the_modules_own_function(site, name):
 # In the browser ----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def server(site):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *args: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
 def page_ids():
     return [name.split("/")[-1] for name in toc_files()] + ["search"]
 
@@ -143,10 +117,21 @@ def test_page_in_the_browser(site, server, browser, index):
         text = page.inner_text("main")
         assert "\\begin{" not in text and "$$" not in text and "\\frac" not in text
 
-    if "application/vnd.jupyter.widget-state+json" in html:  # saved widgets render offline
-        page.wait_for_selector(".jupyter-widgets", timeout=30000)
-        if "Explorer(" in html:  # the frozen live explorer shows its picture
-            page.wait_for_selector(".widget-image", timeout=30000)
+    if "Explorer(" in html:  # the live explorer: its picture and a link that makes it live
+        snapshot = page.locator(".mlopt-explorer-snapshot img")
+        assert snapshot.count() == 1 and snapshot.evaluate("i => i.complete && i.naturalWidth") > 0
+        assert snapshot.get_attribute("alt").startswith("Paths of ")
+        assert page.locator(".jupyter-widgets input, .widget-slider").count() == 0  # no dead controls
+        link = page.locator(".mlopt-explorer-snapshot a.mlopt-live-link").get_attribute("href")
+        assert link == page.locator("a.mlopt-live-run").get_attribute("href")
+    if path.parent.name == "book" and path.with_suffix(".ipynb").name in {p.name for p in NOTEBOOKS}:
+        run = page.locator("a.mlopt-live-run")  # every chapter runs in the browser, from this site
+        assert run.count() == 1 and "loads about" in page.inner_text(".mlopt-live")
+        notebook = urllib.parse.parse_qs(urllib.parse.urlparse(run.get_attribute("href")).query)["path"][0]
+        assert (site / "lite" / "files" / notebook).exists()
+        student = page.locator("a.mlopt-live-student").get_attribute("href")
+        assert (site / "lite" / "files" / "student" / path.with_suffix(".ipynb").name).exists()
+        assert student.endswith(f"path=student/{path.with_suffix('.ipynb').name}")
 
     for viewer in page.locator(".mlopt-viewer").all():  # kernel-free figures respond
         viewer.scroll_into_view_if_needed()
@@ -155,6 +140,8 @@ def test_page_in_the_browser(site, server, browser, index):
         page.keyboard.press("ArrowLeft")
         page.keyboard.press("ArrowLeft")
         assert viewer.locator("canvas").evaluate("c => c.toDataURL()") != before
+
+    assert axe_violations(page) == []
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{path.stem}.png"), full_page=True)

@@ -2,8 +2,9 @@
 
 Images, HTML and widget views are not stored (they are large, and nbval does
 not compare them); their text/plain stays, so every output is still checked.
-The first cell of each notebook installs mlopt from the repository named in
-_config.yml; this script writes that address there.
+The first cell of each notebook installs mlopt where it is missing (FIRST_CELL: in
+the browser from the website's own wheel, on Colab from the repository named in
+_config.yml); this script writes it.
 
     python tools/refresh_notebooks.py [NOTEBOOK ...]   # all of book/ by default
     python tools/refresh_notebooks.py --repository-only
@@ -31,6 +32,17 @@ def sanitizers():
     parser.read(ROOT / "nbval-sanitize.cfg")
     return [(re.compile(parser[s]["regex"]), parser[s]["replace"]) for s in parser.sections()]
 INSTALL = re.compile(r'"mlopt @ git\+[^"]*"')
+FIRST_CELL = """\
+# Install mlopt where it is missing: in the browser (the website's "Run in your browser",
+# JupyterLite) from the website's own files, elsewhere (Colab) from the book's repository.
+import sys
+if sys.platform == "emscripten":
+    %pip install --quiet mlopt ipywidgets tqdm
+try:
+    import mlopt
+except ImportError:
+    %pip install --quiet "mlopt @ git+{url}"
+    import mlopt"""
 
 
 def repository():
@@ -38,10 +50,11 @@ def repository():
 
 
 def set_repository(notebook, url):
+    """The first cell installs mlopt (see FIRST_CELL), from the repository at ``url``."""
     first = notebook.cells[0]
     if first.cell_type != "code" or not INSTALL.search(first.source):
         raise SystemExit(f"the first cell must install mlopt from the repository:\n{first.source}")
-    first.source = INSTALL.sub(f'"mlopt @ git+{url}"', first.source)
+    first.source = FIRST_CELL.format(url=url)
 
 
 def save_figures(notebook, folder, stem):
@@ -63,7 +76,9 @@ def strip(notebook):
         for output in cell.outputs:
             if "data" in output:
                 data = {k: v for k, v in output["data"].items() if k in KEPT}
-                html = output["data"].get("text/html")
+                # A live widget's HTML stand-in (the explorer's picture) is for the website.
+                widget = "application/vnd.jupyter.widget-view+json" in output["data"]
+                html = None if widget else output["data"].get("text/html")
                 if html is not None:
                     html = "".join(html) if isinstance(html, list) else html
                     for regex, replace in rules:

@@ -1,0 +1,207 @@
+"""The website's in-browser edition, timed in headless chromium (make bench-live).
+
+Builds nothing: it serves an already built site (``make book`` writes _build/html) on
+127.0.0.1 and measures, for one chapter:
+
+- cold (a new browser profile, nothing cached): from the click on "Run this chapter
+  in your browser" to the first live explorer picture, split into the JupyterLite
+  page, the kernel (Pyodide and IPython), the first cell (installs mlopt and
+  ipywidgets from the site's wheels), the imports, and the explorer's first run;
+  and the bytes downloaded, against the figure the chapter page states;
+- warm (the same profile again, from the browser's cache): the same path;
+- a move of the lr slider to the new picture: the Python side measured inside the
+  browser's kernel (``Explorer.refresh``) and end to end (typing a value into the
+  slider's readout to the new image in the page), medians, beside the same Python
+  side natively in this process.
+
+    .venv/bin/python benchmarks/live_browser.py [--site _build/html] [--chapter adam]
+"""
+
+import argparse
+import functools
+import http.server
+import pathlib
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+
+from playwright.sync_api import sync_playwright
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from browser import CHROMIUM, LITE_READY  # noqa: E402
+
+MOVES = 15
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+RUN_CELL = """async index => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  const notebook = panel.content;
+  notebook.activeCellIndex = index;
+  await window.jupyterapp.commands.execute('notebook:run-cell');
+  const cell = notebook.widgets[index];
+  const errors = cell.model.outputs.toJSON().filter(o => o.output_type === 'error');
+  if (errors.length) throw new Error(errors[0].ename + ': ' + errors[0].evalue);
+}"""
+
+CELL_INDEX = """pattern => window.jupyterapp.shell.currentWidget.content.widgets
+  .findIndex(c => c.model.type === 'code' && new RegExp(pattern).test(c.model.sharedModel.getSource()))"""
+
+PYTHON_SIDE = """
+import statistics, time
+import numpy as np
+from mlopt.widgets import Explorer
+_explorer = Explorer(optimizer="adam", surface="rosenbrock", steps=300)
+_times = []
+for _lr in np.geomspace(0.003, 0.3, {moves}):
+    _start = time.perf_counter()
+    _explorer.controls["lr"].value = float(_lr)   # observe -> refresh -> new JPEG
+    _times.append(time.perf_counter() - _start)
+print(f"{{1000 * statistics.median(_times):.1f}}")
+"""
+
+OBSERVE = """() => {
+  const image = document.querySelector('.widget-image');
+  const before = image.src;
+  window.__shown = null;
+  const observer = new MutationObserver(() => {
+    if (image.src !== before) { observer.disconnect(); window.__shown = performance.now(); }
+  });
+  observer.observe(image, {attributes: true, attributeFilter: ['src']});
+}"""
+
+
+def serve(site):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
+def stated_megabytes(site, chapter):
+    text = (site / "book" / f"{chapter}.html").read_text()
+    return int(re.search(r"loads about (\d+) MB", text).group(1))
+
+
+def to_first_picture(context, base, chapter):
+    """Click "Run in your browser" on the chapter's page; times of each part, in seconds."""
+    page = context.new_page()
+    page.goto(f"{base}/book/{chapter}.html")
+    times, start = {}, time.perf_counter()
+
+    def lap(name):
+        nonlocal start
+        now = time.perf_counter()
+        times[name], start = now - start, now
+
+    page.click("a.mlopt-live-run")
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext", timeout=120_000)
+    lap("JupyterLite page")
+    page.evaluate(LITE_READY)
+    lap("kernel (Pyodide, IPython)")
+    page.evaluate(RUN_CELL, 0)
+    lap("first cell (installs mlopt, ipywidgets)")
+    page.evaluate(RUN_CELL, page.evaluate(CELL_INDEX, "^import numpy"))
+    lap("imports (numpy, matplotlib, mlopt)")
+    explorer = page.evaluate(CELL_INDEX, "^Explorer\\(")
+    page.evaluate(RUN_CELL, explorer)
+    page.evaluate("""async index => {
+      const notebook = window.jupyterapp.shell.currentWidget.content;
+      await notebook.scrollToItem(index, 'start');
+    }""", explorer)
+    page.wait_for_function("() => { const i = document.querySelector('.widget-image');"
+                           " return i && i.src.startsWith('blob:'); }", timeout=60_000)
+    lap("explorer's first picture")
+    return page, times
+
+
+def end_to_end_moves(page):
+    """Type a new lr into the slider's readout; median ms to the new image in the page."""
+    readout = page.locator(".widget-slider:has(> .widget-label:text-is('lr')) .widget-readout").first
+    times = []
+    for lr in [0.003 * (100 ** (i / (MOVES - 1))) for i in range(MOVES)]:
+        page.evaluate(OBSERVE)
+        readout.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type(f"{lr:.4g}")
+        start = page.evaluate("performance.now()")
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => window.__shown !== null", timeout=30_000)
+        times.append(page.evaluate("window.__shown") - start)
+    return statistics.median(times)
+
+
+def python_side_in_browser(page):
+    kernel_run = """async code => {
+      const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+      const future = kernel.requestExecute({code});
+      let text = '';
+      future.onIOPub = msg => { if (msg.header.msg_type === 'stream') text += msg.content.text; };
+      await future.done;
+      return text;
+    }"""
+    return float(page.evaluate(kernel_run, PYTHON_SIDE.format(moves=MOVES)))
+
+
+def python_side_here():
+    namespace = {}
+    exec(PYTHON_SIDE.format(moves=MOVES).replace("print(", "_result = ("), namespace)
+    return float(namespace["_result"])
+
+
+def report(title, times):
+    print(title)
+    for name, seconds in times.items():
+        print(f"  {name:42s} {seconds:6.2f} s")
+    print(f"  {'total':42s} {sum(times.values()):6.2f} s")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=pathlib.Path, default=ROOT / "_build" / "html")
+    parser.add_argument("--chapter", default="adam")
+    args = parser.parse_args()
+    if not (args.site / "lite" / "jupyter-lite.json").exists():
+        raise SystemExit(f"no in-browser edition in {args.site}: run `make book` first")
+    base = serve(args.site)
+    with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
+        def launch():
+            return p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=ARGS,
+                                                        viewport={"width": 1280, "height": 900})
+
+        context = launch()
+        sized = []
+        context.on("requestfinished", lambda r: sized.append(r))
+        page, cold = to_first_picture(context, base, args.chapter)
+        received = sum(r.sizes()["responseBodySize"] for r in sized)
+        outside = [r.url for r in sized if not r.url.startswith((base, "data:", "blob:"))]
+        ms_end_to_end = end_to_end_moves(page)
+        ms_python = python_side_in_browser(page)
+        context.close()
+
+        context = launch()  # the same profile: the browser's cache is warm
+        _, warm = to_first_picture(context, base, args.chapter)
+        context.close()
+
+    ms_native = python_side_here()
+    report(f"Cold (new profile): '{args.chapter}' from the click to the first live explorer picture", cold)
+    print(f"  downloaded: {received / 1e6:.1f} MB in {len(sized)} requests "
+          f"(the page states about {stated_megabytes(args.site, args.chapter)} MB); "
+          f"requests off 127.0.0.1: {len(outside)}")
+    report("Warm (same profile, browser cache):", warm)
+    print(f"lr slider move -> new picture, median of {MOVES}:")
+    print(f"  Python side in the browser (Explorer.refresh) {ms_python:7.1f} ms")
+    print(f"  the same natively here                        {ms_native:7.1f} ms "
+          f"(the browser is {ms_python / ms_native:.1f}x slower)")
+    print(f"  end to end in the page (readout -> image)     {ms_end_to_end:7.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

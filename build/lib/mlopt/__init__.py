@@ -1,0 +1,62 @@
+"""mlopt: gradient-based optimizers from scratch, in numpy, exact to float64.
+
+Every optimizer is a pair of pure functions::
+
+    opt = mlopt.adam(lr=0.1)
+    state = opt.init(params)                          # params: an array or a tree of arrays
+    params, state = opt.update(grads, state, params)  # returns new values, mutates nothing
+
+Each lives in its own module of `mlopt.optimizers`, written for one array in
+the shape of its algorithm box; `mlopt.core` lifts it to trees of arrays.
+"""
+
+from .checkpoint import CheckpointError, MissingCheckpointError, load_state, save_state
+from .core import Optimizer, State
+from .optimizers import (
+    OPTIMIZERS,
+    adadelta,
+    adagrad,
+    adam,
+    adamax,
+    adamw,
+    amsgrad,
+    gd,
+    lion,
+    momentum,
+    nadam,
+    nesterov,
+    radam,
+    rmsprop,
+)
+
+__all__ = [
+    "OPTIMIZERS",
+    "CheckpointError",
+    "MissingCheckpointError",
+    "Optimizer",
+    "State",
+    "adadelta",
+    "adagrad",
+    "adam",
+    "adamax",
+    "adamw",
+    "amsgrad",
+    "gd",
+    "lion",
+    "load_state",
+    "momentum",
+    "nadam",
+    "nesterov",
+    "radam",
+    "rmsprop",
+    "save_state",
+]
+__version__ = "0.1.0"
+
+from . import schedules, surfaces  # noqa: E402  (numpy only; mlopt.plot and mlopt.widgets need matplotlib)
+from .surfaces import SURFACES, Surface  # noqa: E402
+from .trajectory import Sweep, diverged_at, sweep, trajectory  # noqa: E402
+
+__all__ += [
+    "SURFACES", "Surface", "Sweep", "diverged_at", "schedules", "surfaces", "sweep", "trajectory"
+]
