@@ -170,9 +170,13 @@ def piplite_wheels(out):
     out.mkdir(parents=True, exist_ok=True)
     run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
          "--require-hashes", "-r", str(ROOT / "tools" / "lite-wheels.txt"), "-d", str(out)])
-    with tempfile.TemporaryDirectory() as build:
+    with tempfile.TemporaryDirectory() as build:  # a copy: the build leaves no files in the repository
+        source = pathlib.Path(build) / "source"
+        shutil.copytree(ROOT / "mlopt", source / "mlopt", ignore=shutil.ignore_patterns("__pycache__"))
+        for name in ("pyproject.toml", "README.md"):
+            shutil.copy(ROOT / name, source)
         run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-             "-w", build, str(ROOT)])
+             "-w", build, str(source)])
         for wheel in pathlib.Path(build).glob("mlopt-*.whl"):
             shutil.copy(wheel, out)
 
