@@ -15,7 +15,7 @@ PORT   ?= 8000
 export NPY_DISABLE_CPU_FEATURES := X86_V4 AVX512_ICL AVX512_SPR
 export OPENBLAS_CORETYPE := Haswell
 
-.PHONY: book serve test bench bench-browser bench-live setup browser offline notebooks sync-repository student clean
+.PHONY: alt-text book serve test bench bench-browser bench-live setup browser offline notebooks sync-repository student clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -83,6 +83,10 @@ bench-live: $(STAMP) browser $(OFFLINE)/.done
 # After editing a notebook: run it and store its text outputs (what nbval compares).
 notebooks: $(STAMP)
 	$(BIN)/python tools/refresh_notebooks.py
+
+# After changing a figure: describe each figure in words for its alt text (cell metadata).
+alt-text: $(STAMP)
+	$(BIN)/python tools/figure_alt.py
 
 # Assignment notebooks: the chapters with their solutions replaced by stubs.
 student: $(STAMP)

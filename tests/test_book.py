@@ -142,6 +142,8 @@ def test_page_in_the_browser(site, server, browser, index):
         assert viewer.locator("canvas").evaluate("c => c.toDataURL()") != before
 
     assert axe_violations(page) == []
+    for alt in page.locator("main img").evaluate_all("images => images.map(i => i.getAttribute('alt'))"):
+        assert alt and "_images/" not in alt, f"an image without a description: {alt!r} (make alt-text)"
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{path.stem}.png"), full_page=True)
