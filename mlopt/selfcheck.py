@@ -85,10 +85,11 @@ def check(name, your_update, steps=6, **hyperparams):
         for variable, want, have in zip(variables, expected, got):
             have = np.asarray(have, dtype=float)
             if have.shape != np.shape(want) or not np.allclose(have, want, rtol=RTOL, atol=ATOL):
-                return Verdict(
-                    False,
-                    f"{name}: differs at step {t} in {variable}:\n  expected {_show(want)}\n  got      {_show(have)}",
-                    step=t, variable=variable, expected=np.asarray(want), got=have,
-                )
+                message = f"{name}: differs at step {t} in {variable}:\n  expected {_show(want)}\n  got      {_show(have)}"
+                if have.shape == np.shape(want):  # how far off, when six digits look alike
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        relative = np.max(np.abs(have - want) / np.maximum(np.abs(want), ATOL))
+                    message += f"\n  largest relative difference {relative:.1e} (the check allows {RTOL:.0e})"
+                return Verdict(False, message, step=t, variable=variable, expected=np.asarray(want), got=have)
         theta, *state = expected  # go on from the right values
     return Verdict(True, f"{name}: pass, your update matches mlopt.{name} for {steps} steps")

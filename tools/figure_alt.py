@@ -5,7 +5,7 @@
 Runs each notebook with ``Figure.__repr__`` replaced by `describe` (panels, titles,
 axes and their scales, what is drawn and the legend's entries), and writes the
 descriptions of each cell's figures into the cell's metadata
-(``mystnb.render_image_options.alt``), which the website uses as the images' alt
+(``mystnb.image.alt``), which the website uses as the images' alt
 text. tests/test_book.py checks that every figure on every page has one; run this
 again after changing a figure.
 """
@@ -92,14 +92,14 @@ def main():
         notebook = nbformat.read(path, as_version=4)
         texts = alt_texts(notebook, path)
         for index, cell in enumerate(notebook.cells):
-            options = cell.metadata.get("mystnb", {}).get("render_image_options", {})
+            options = cell.metadata.get("mystnb", {}).get("image", {})
             options.pop("alt", None)
             if index in texts:
                 options["alt"] = texts[index]
             if options:
-                cell.metadata.setdefault("mystnb", {})["render_image_options"] = options
+                cell.metadata.setdefault("mystnb", {})["image"] = options
             elif "mystnb" in cell.metadata:
-                cell.metadata["mystnb"].pop("render_image_options", None)
+                cell.metadata["mystnb"].pop("image", None)
                 if not cell.metadata["mystnb"]:
                     del cell.metadata["mystnb"]
         nbformat.write(notebook, path)
