@@ -18,21 +18,18 @@ Builds nothing: it serves an already built site (``make book`` writes _build/htm
 """
 
 import argparse
-import functools
-import http.server
 import pathlib
 import re
 import statistics
 import sys
 import tempfile
-import threading
 import time
 
 from playwright.sync_api import sync_playwright
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from browser import CHROMIUM, LITE_READY  # noqa: E402
+from browser import CHROMIUM, LITE_READY, execute, serve  # noqa: E402
 
 MOVES = 15
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -72,16 +69,6 @@ OBSERVE = """() => {
   });
   observer.observe(image, {attributes: true, attributeFilter: ['src']});
 }"""
-
-
-def serve(site):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{httpd.server_address[1]}"
 
 
 def downloaded(requests, prefix):
@@ -149,15 +136,7 @@ def end_to_end_moves(page):
 
 
 def python_side_in_browser(page):
-    kernel_run = """async code => {
-      const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-      const future = kernel.requestExecute({code});
-      let text = '';
-      future.onIOPub = msg => { if (msg.header.msg_type === 'stream') text += msg.content.text; };
-      await future.done;
-      return text;
-    }"""
-    return float(page.evaluate(kernel_run, PYTHON_SIDE.format(moves=MOVES)))
+    return float(execute(page, PYTHON_SIDE.format(moves=MOVES)))
 
 
 def python_side_here():
@@ -180,7 +159,7 @@ def main():
     args = parser.parse_args()
     if not (args.site / "lite" / "jupyter-lite.json").exists():
         raise SystemExit(f"no in-browser edition in {args.site}: run `make book` first")
-    base = serve(args.site)
+    base, _ = serve(args.site)
     with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
         def launch():
             return p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=ARGS,

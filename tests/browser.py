@@ -5,9 +5,12 @@ Where either is missing the browser tests skip, unless MLOPT_REQUIRE_BROWSER is 
 """
 
 import contextlib
+import functools
+import http.server
 import os
 import pathlib
 import shutil
+import threading
 
 import pytest
 
@@ -43,6 +46,18 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+def serve(folder):
+    """Serve a folder over http on 127.0.0.1 (Pyodide cannot run from file://); the server's
+    address and the server (``.shutdown()`` stops it)."""
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{httpd.server_address[1]}", httpd
 
 
 def watch(page):

@@ -1,16 +1,13 @@
 """Fixtures shared by the test files: the built book, a server for it, one Chromium."""
 
-import functools
-import http.server
 import os
 import pathlib
 import re
 import subprocess
 import sys
-import threading
 
 import pytest
-from browser import chromium
+from browser import chromium, serve
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -45,14 +42,6 @@ def site(tmp_path_factory):
 @pytest.fixture(scope="session")
 def server(site):
     """The built site over http on 127.0.0.1 (Pyodide cannot run from file://)."""
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    url, httpd = serve(site)
+    yield url
     httpd.shutdown()
-
-
