@@ -29,7 +29,7 @@ from playwright.sync_api import sync_playwright
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from browser import CHROMIUM, LITE_READY, execute, serve  # noqa: E402
+from browser import CHROMIUM, LITE_APP, LITE_READY, downloaded, execute, serve, show_explorer  # noqa: E402
 
 MOVES = 15
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -71,16 +71,6 @@ OBSERVE = """() => {
 }"""
 
 
-def downloaded(requests, prefix):
-    """Bytes received for the URLs under ``prefix``, each once (the service worker
-    fetches what the page asks for, and both requests are reported)."""
-    sizes = {}
-    for request in requests:
-        if request.url.startswith(prefix):
-            sizes[request.url] = max(sizes.get(request.url, 0), request.sizes()["responseBodySize"])
-    return sum(sizes.values())
-
-
 def stated_megabytes(site, chapter):
     text = (site / "book" / f"{chapter}.html").read_text()
     return int(re.search(r"loads about (\d+) MB", text).group(1))
@@ -98,8 +88,7 @@ def to_first_picture(context, base, chapter):
         times[name], start = now - start, now
 
     page.click("a.mlopt-live-run")
-    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                           " && window.jupyterapp.shell.currentWidget.sessionContext", timeout=120_000)
+    page.wait_for_function(LITE_APP, timeout=120_000)
     lap("JupyterLite page")
     page.evaluate(LITE_READY)
     lap("kernel (Pyodide, IPython)")
@@ -107,14 +96,8 @@ def to_first_picture(context, base, chapter):
     lap("first cell (installs mlopt, ipywidgets)")
     page.evaluate(RUN_CELL, page.evaluate(CELL_INDEX, "^import numpy"))
     lap("imports (numpy, matplotlib, mlopt)")
-    explorer = page.evaluate(CELL_INDEX, "^Explorer\\(")
-    page.evaluate(RUN_CELL, explorer)
-    page.evaluate("""async index => {
-      const notebook = window.jupyterapp.shell.currentWidget.content;
-      await notebook.scrollToItem(index, 'start');
-    }""", explorer)
-    page.wait_for_function("() => { const i = document.querySelector('.widget-image');"
-                           " return i && i.src.startsWith('blob:'); }", timeout=60_000)
+    page.evaluate(RUN_CELL, page.evaluate(CELL_INDEX, "^Explorer\\("))
+    show_explorer(page)
     lap("explorer's first picture")
     return page, times
 

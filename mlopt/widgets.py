@@ -121,8 +121,8 @@ class Explorer:
 
     def describe(self):
         """What the picture shows, in words (the picture's alt text)."""
-        c, runs = self.controls, self.runs()
-        who = ", ".join(runs) if len(runs) > 1 else f"{c['optimizer'].value} at lr {c['lr'].value:.3g}"
+        c = self.controls
+        who = ", ".join(c["race"].value) or f"{c['optimizer'].value} at lr {c['lr'].value:.3g}"
         return (f"Paths of {who} on the {c['surface'].value} surface for {c['steps'].value} steps "
                 f"from ({c['x0'].value:.3g}, {c['y0'].value:.3g}), drawn over the loss contours "
                 f"(left), and the loss against the step on a log scale (right).")

@@ -103,14 +103,41 @@ LITE_EXECUTE = """async code => {
 }"""
 
 
+LITE_APP = ("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+            " && window.jupyterapp.shell.currentWidget.sessionContext")
+
+SHOW_EXPLORER = """async () => {
+  const notebook = window.jupyterapp.shell.currentWidget.content;
+  const index = notebook.widgets.findIndex(c => c.model.sharedModel.getSource().startsWith('Explorer('));
+  notebook.activeCellIndex = index;
+  await notebook.scrollToItem(index, 'start');
+}"""
+
+
 def open_lite(context, url, timeout=120_000):
     """Open a notebook of the in-browser edition; return the page once its kernel answers."""
     page = watch(context.new_page())
     page.goto(url)
-    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                           " && window.jupyterapp.shell.currentWidget.sessionContext", timeout=timeout)
+    page.wait_for_function(LITE_APP, timeout=timeout)
     page.evaluate(LITE_READY)
     return page
+
+
+def show_explorer(page, timeout=60_000):
+    """Scroll the notebook to its explorer (cells out of view are not drawn) and wait for its picture."""
+    page.evaluate(SHOW_EXPLORER)
+    page.wait_for_function("() => (document.querySelector('.widget-image') || {src: ''}).src.startsWith('blob:')",
+                           timeout=timeout)
+
+
+def downloaded(requests, prefix):
+    """Bytes received for the URLs under ``prefix``, each once (the service worker
+    fetches what the page asks for, and both requests are reported)."""
+    sizes = {}
+    for request in requests:
+        if request.url.startswith(prefix):
+            sizes[request.url] = max(sizes.get(request.url, 0), request.sizes()["responseBodySize"])
+    return sum(sizes.values())
 
 
 def run_all(page):

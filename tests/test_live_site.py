@@ -16,11 +16,11 @@ import sys
 import nbformat
 import pytest
 import yaml
-from browser import axe_violations, execute, open_lite, run_all, watch_context
+from browser import axe_violations, downloaded, execute, open_lite, run_all, show_explorer, watch_context
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import live_browser  # noqa: E402  (how the benchmark counts bytes, counted the same way here)
+sys.path.insert(0, str(ROOT / "tools"))
+import lite_site  # noqa: E402
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 LIVE_CHAPTERS = ["adam", "lion", "theory"]
@@ -90,14 +90,7 @@ def test_a_chapter_runs_live_in_the_browser(server, context, chapter):
     assert failed == []
     assert all(c["count"] for c in cells), [c["source"][:80] for c in cells if not c["count"]]
 
-    page.evaluate("""async () => {
-      const notebook = window.jupyterapp.shell.currentWidget.content;
-      const index = notebook.widgets.findIndex(c => c.model.sharedModel.getSource().startsWith('Explorer('));
-      notebook.activeCellIndex = index;
-      await notebook.scrollToItem(index, 'start');
-    }""")
-    page.wait_for_function("() => (document.querySelector('.widget-image') || {src: ''}).src.startsWith('blob:')",
-                           timeout=60_000)
+    show_explorer(page)
     first = picture(page)
     after_lr = set_slider(page, "lr", 0.02)
     beta = next(label for label in ("beta1", "beta", "rho") if slider(page, label).count())
@@ -113,8 +106,8 @@ def test_a_chapter_runs_live_in_the_browser(server, context, chapter):
     assert offsite(context, server) == []
 
     # "The first visit loads about N MB", as the chapter page says
-    downloaded = live_browser.downloaded(context.finished, f"{server}/lite/") / 1e6
-    assert 0.75 * stated_mb()["live_mb"] <= downloaded <= 1.25 * stated_mb()["live_mb"], downloaded
+    megabytes = downloaded(context.finished, f"{server}/lite/") / 1e6
+    assert 0.75 * stated_mb()["live_mb"] <= megabytes <= 1.25 * stated_mb()["live_mb"], megabytes
 
 
 def test_scikit_learn_adds_what_the_real_data_chapter_says(site):
@@ -149,11 +142,7 @@ def test_a_runaway_cell_leaves_the_page_usable(server, context):
 
 
 def test_the_kernel_never_reaches_beyond_the_site(site):
-    config = json.loads((site / "lite" / "jupyter-lite.json").read_text())["jupyter-config-data"]
-    kernel = config["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
-    assert kernel["pyodideUrl"] == "./static/pyodide/pyodide.js"
-    assert kernel["disablePyPIFallback"] is True
-    assert all(url.startswith("./") for url in kernel["pipliteUrls"])
+    lite_site.check_config(site / "lite")  # local Pyodide, local wheels, no PyPI fallback
     served = json.loads((site / "lite" / "static" / "pyodide" / "pyodide-lock.json").read_text())
     for package in served["packages"].values():  # the served lock lists only served files
         assert (site / "lite" / "static" / "pyodide" / package["file_name"]).exists()

@@ -15,13 +15,12 @@ import html
 import pathlib
 import sys
 
+from mlopt.widgets import LIVE_LINK
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-
-from mlopt.widgets import LIVE_LINK
 
 
 def lite_url(context, notebook):
