@@ -3,6 +3,13 @@
 Builds nothing: it serves an already built site (``make book`` writes _build/html) on
 127.0.0.1 and measures, for one chapter:
 
+- the page's own explorer made live in place (its button; Pyodide in a web worker,
+  no notebook): cold and warm, from the click to the first live picture, split into
+  Pyodide, packages, imports and the first picture; the bytes against the figure
+  the button states; a move of its lr slider to the new picture, end to end;
+
+and the chapter's notebook in the in-browser edition (JupyterLite):
+
 - cold (a new browser profile, nothing cached): from the click on "Run this chapter
   in your browser" to the first live explorer picture, split into the JupyterLite
   page, the kernel (Pyodide and IPython), the first cell (installs mlopt and
@@ -76,6 +83,11 @@ def stated_megabytes(site, chapter):
     return int(re.search(r"loads about (\d+) MB", text).group(1))
 
 
+def stated_explorer_megabytes(site):
+    text = (site / "book" / "adam.html").read_text()
+    return int(re.search(r'data-megabytes="(\d+)"', text).group(1))
+
+
 def to_first_picture(context, base, chapter):
     """Click "Run in your browser" on the chapter's page; times of each part, in seconds."""
     page = context.new_page()
@@ -100,6 +112,37 @@ def to_first_picture(context, base, chapter):
     show_explorer(page)
     lap("explorer's first picture")
     return page, times
+
+
+LIVE_IMAGE_OBSERVE = OBSERVE.replace(".widget-image", ".mlopt-live-image")
+
+
+def in_place(context, base, chapter):
+    """Click "Make this explorer live here" on the chapter's page; times of each part, in seconds."""
+    page = context.new_page()
+    page.goto(f"{base}/book/{chapter}.html")
+    page.click(".mlopt-live-here")
+    page.wait_for_function("() => window.mlopt_live.shown !== undefined", timeout=120_000)
+    live = page.evaluate("window.mlopt_live")
+    parts = {"Pyodide (core, stdlib)": live["phases"]["pyodide"] / 1e3,
+             "packages (numpy, matplotlib, IPython, mlopt)": live["phases"]["packages"] / 1e3,
+             "imports (mlopt.webpage, ipywidgets)": live["phases"]["imports"] / 1e3}
+    parts["explorer's first picture"] = (live["shown"] - live["clicked"]) / 1e3 - sum(parts.values())
+    return page, parts
+
+
+def in_place_moves(page):
+    """Press the right arrow on the live lr slider; median ms to the new image in the page."""
+    slider = page.locator(".mlopt-live-control:has(> .mlopt-live-label:text-is('lr')) input")
+    times = []
+    for _ in range(MOVES):
+        page.evaluate(LIVE_IMAGE_OBSERVE)
+        slider.focus()
+        start = page.evaluate("performance.now()")
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => window.__shown !== null", timeout=30_000)
+        times.append(page.evaluate("window.__shown") - start)
+    return statistics.median(times)
 
 
 def end_to_end_moves(page):
@@ -143,10 +186,22 @@ def main():
     if not (args.site / "lite" / "jupyter-lite.json").exists():
         raise SystemExit(f"no in-browser edition in {args.site}: run `make book` first")
     base, _ = serve(args.site)
-    with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
-        def launch():
-            return p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=ARGS,
+    with sync_playwright() as p, tempfile.TemporaryDirectory() as here, tempfile.TemporaryDirectory() as profile:
+        def launch(folder=profile):
+            return p.chromium.launch_persistent_context(folder, executable_path=CHROMIUM, args=ARGS,
                                                         viewport={"width": 1280, "height": 900})
+
+        context = launch(here)  # the page's own explorer, in place (a profile of its own)
+        sized_here = []
+        context.on("requestfinished", lambda r: sized_here.append(r))
+        page, here_cold = in_place(context, base, args.chapter)
+        here_bytes = downloaded(sized_here, f"{base}/lite/")
+        here_outside = [r.url for r in sized_here if not r.url.startswith((base, "data:", "blob:"))]
+        here_moves = in_place_moves(page)
+        context.close()
+        context = launch(here)
+        _, here_warm = in_place(context, base, args.chapter)
+        context.close()
 
         context = launch()
         sized = []
@@ -164,6 +219,13 @@ def main():
         context.close()
 
     ms_native = python_side_here()
+    report(f"In place, cold (new profile): '{args.chapter}' page, from the click on 'Make this explorer live "
+           "here' to its first live picture", here_cold)
+    print(f"  downloaded after the click: {here_bytes / 1e6:.1f} MB (the button says about "
+          f"{stated_explorer_megabytes(args.site)} MB); requests off 127.0.0.1: {len(here_outside)}")
+    report("In place, warm (same profile, browser cache):", here_warm)
+    print(f"  lr slider move (arrow key) -> new picture, end to end, median of {MOVES}: {here_moves:.1f} ms")
+    print()
     report(f"Cold (new profile): '{args.chapter}' from the click to the first live explorer picture", cold)
     print(f"  downloaded after the click: {received / 1e6:.1f} MB (the page states about "
           f"{stated_megabytes(args.site, args.chapter)} MB; the chapter page itself {page_bytes / 1e6:.1f} MB "

@@ -14,6 +14,7 @@ import base64
 import contextlib
 import html
 import inspect
+import json
 
 import ipywidgets as w
 import numpy as np
@@ -52,6 +53,7 @@ class Explorer:
     """
 
     def __init__(self, optimizer="adam", surface="rosenbrock", steps=300, race=()):
+        self.arguments = dict(optimizer=optimizer, surface=surface, steps=steps, race=list(race))
         self.scene = Scene()
         self._surfaces = {name: make() for name, make in SURFACES.items()}
         c = self.controls = {}
@@ -68,7 +70,10 @@ class Explorer:
         c["noise"] = w.FloatSlider(value=0.0, min=0.0, max=5.0, step=0.05, description="noise σ")
         c["step"] = w.IntSlider(value=steps, min=0, max=steps, description="show step")
         c["play"] = w.Play(value=steps, min=0, max=steps, step=1, interval=20, description="play")
-        w.jslink((c["play"], "value"), (c["step"], "value"))
+        # Kept in the front end, so playing costs no round trip; mlopt.webpage applies it itself.
+        self.links = [((c["play"], "value"), (c["step"], "value"))]
+        for source, target in self.links:
+            w.jslink(source, target)
         c["race"] = w.SelectMultiple(options=list(OPTIMIZERS), value=tuple(race),
                                      description="race", rows=len(OPTIMIZERS))
         self._race_lr = {
@@ -129,8 +134,9 @@ class Explorer:
 
     def snapshot_html(self):
         picture = base64.b64encode(self.scene.image()).decode()
+        arguments = html.escape(json.dumps(self.arguments), quote=True)
         return (
-            '<figure class="mlopt-explorer-snapshot">'
+            f'<figure class="mlopt-explorer-snapshot" data-explorer="{arguments}">'
             f'<img src="data:image/jpeg;base64,{picture}" alt="{html.escape(self.describe())}" '
             'style="width:100%;max-width:960px">'
             "<figcaption>The explorer as it starts. Its controls (optimizer, surface, lr, the "

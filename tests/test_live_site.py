@@ -7,6 +7,8 @@ picture changes when the lr slider and a beta slider move, and the self-check
 names the step and the variable where a deliberately wrong rule differs. Every
 request stays on 127.0.0.1. The student edition runs up to its first stub, and a
 reader's runaway cell does not take the page down (restarting the kernel works).
+A chapter page's own explorer goes live in place (its button starts Python in a web
+worker) and every kind of control works there.
 """
 
 import json
@@ -108,6 +110,70 @@ def test_a_chapter_runs_live_in_the_browser(server, context, chapter):
     # "The first visit loads about N MB", as the chapter page says
     megabytes = downloaded(context.finished, f"{server}/lite/") / 1e6
     assert 0.75 * stated_mb()["live_mb"] <= megabytes <= 1.25 * stated_mb()["live_mb"], megabytes
+
+
+def live_picture(page):
+    return page.locator(".mlopt-live-image").get_attribute("src")
+
+
+def live_control(page, label):
+    return page.locator(f".mlopt-live-control:has(> .mlopt-live-label:text-is('{label}'))")
+
+
+def move(page, label, key):
+    """Press a key on a live control, as a reader can, and wait for the new picture."""
+    before = live_picture(page)
+    live_control(page, label).locator("input, select").focus()
+    page.keyboard.press(key)
+    page.wait_for_function("before => document.querySelector('.mlopt-live-image').src !== before",
+                           arg=before, timeout=30_000)
+    return live_picture(page)
+
+
+@pytest.mark.parametrize("chapter", ["adam", "lion"])
+def test_a_pages_explorer_goes_live_in_place(server, context, chapter):
+    """The chapter page's own explorer, made live by its button: Python in a web worker."""
+    page = context.new_page()
+    page.goto(f"{server}/book/{chapter}.html")
+    button = page.locator(".mlopt-live-here")
+    assert button.count() == 1 and "MB" not in button.inner_text()
+    button.click()
+    assert f"about {stated_mb()['live_explorer_mb']} MB" in page.inner_text(".mlopt-live-status")
+    page.wait_for_function("() => window.mlopt_live.shown !== undefined", timeout=120_000)
+    first = live_picture(page)
+    assert first.startswith("blob:") and page.locator(".mlopt-explorer-snapshot > img").count() == 0
+
+    readout = live_control(page, "lr").locator("output")
+    lr_before = readout.inner_text()
+    after_lr = move(page, "lr", "ArrowRight")
+    assert readout.inner_text() != lr_before
+    after_beta = move(page, "beta1", "ArrowLeft")
+    assert len({first, after_lr, after_beta}) == 3
+    alt = page.locator(".mlopt-live-image").get_attribute("alt")
+    assert alt.startswith(f"Paths of {chapter} at lr ")
+
+    move(page, "optimizer", "Home")  # gd: no betas
+    assert live_control(page, "beta1").count() == 0 and live_control(page, "weight_decay").count() == 1
+
+    step = live_control(page, "show step").locator("output")
+    move(page, "show step", "Home")
+    assert step.inner_text() == "0"
+    page.locator(".mlopt-live-play").click()  # plays to the last step, then stops
+    page.wait_for_function("() => document.querySelector('.mlopt-live-play').getAttribute('aria-pressed')"
+                           " === 'false'", timeout=60_000)
+    assert step.inner_text() == live_control(page, "steps").locator("output").inner_text()
+
+    page.locator(".mlopt-live-control select[multiple]").select_option(["adam", "lion"])
+    page.wait_for_function("() => document.querySelectorAll('.mlopt-live-label').length > 12")
+    assert live_control(page, "lr adam").count() == 1 and live_control(page, "lr lion").count() == 1
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator(".mlopt-explorer-snapshot").screenshot(path=str(SCREENSHOTS / f"live-here-{chapter}.png"))
+    assert axe_violations(page) == []
+    assert offsite(context, server) == []
+    megabytes = downloaded(context.finished, f"{server}/lite/") / 1e6
+    stated = stated_mb()["live_explorer_mb"]
+    assert 0.75 * stated <= megabytes <= 1.25 * stated, megabytes
 
 
 def test_scikit_learn_adds_what_the_real_data_chapter_says(site):

@@ -6,7 +6,10 @@
 - Each chapter page starts with a "Run in your browser" link to its notebook there
   (and to its student version), saying what the first visit downloads.
 - The live explorer's static picture links to the same place (its link is written
-  as ``mlopt.widgets.LIVE_LINK`` and replaced here by the page's address).
+  as ``mlopt.widgets.LIVE_LINK`` and replaced here by the page's address), and
+  static/live_explorer.js gives it a button that makes it live in place: the same
+  Explorer, run by Pyodide in a web worker (static/live_worker.js) from the files
+  of ``lite/``, with no notebook around it (mlopt/webpage.py).
 
 Their styles are in static/book.css (offline_site.py adds it).
 """
@@ -29,8 +32,9 @@ def lite_url(context, notebook):
 
 def banner(context, notebook, megabytes):
     run, student = lite_url(context, notebook), lite_url(context, f"student/{notebook}")
+    lite = context["pathto"]("lite/", 1)
     return (
-        '<div class="mlopt-live" id="mlopt-live" role="note">'
+        f'<div class="mlopt-live" id="mlopt-live" role="note" data-lite="{html.escape(lite)}">'
         f'<a class="mlopt-live-run" href="{html.escape(run)}">&#9654; Run this chapter in your browser</a> '
         f'<span class="mlopt-live-cost">Python, numpy and mlopt run inside this browser: no installation, '
         f"nothing sent anywhere. The first visit loads about {megabytes} MB from this site; later "
@@ -44,10 +48,12 @@ def add_launch(app, pagename, templatename, context, doctree):
     if doctree is None or not str(app.env.doc2path(pagename)).endswith(".ipynb"):
         return
     notebook = pathlib.PurePosixPath(pagename).name + ".ipynb"
-    sizes = app.config.myst_substitutions  # _config.yml: live_mb, live_sklearn_mb
+    sizes = app.config.myst_substitutions  # _config.yml: live_mb, live_sklearn_mb, live_explorer_mb
     megabytes = sizes["live_mb"] + (sizes["live_sklearn_mb"] if notebook == "real-data.ipynb" else 0)
     body = context.get("body", "")
     body = body.replace(f'href="{LIVE_LINK}"', f'href="{html.escape(lite_url(context, notebook))}"')
+    body = body.replace('class="mlopt-explorer-snapshot"',
+                        f'class="mlopt-explorer-snapshot" data-megabytes="{sizes["live_explorer_mb"]}"')
     context["body"] = banner(context, notebook, megabytes) + body
 
 
@@ -63,4 +69,5 @@ def build_lite(app, exception):
 def setup(app):
     app.connect("html-page-context", add_launch)
     app.connect("build-finished", build_lite)
+    app.add_js_file("live_explorer.js", defer="defer")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
