@@ -47,7 +47,8 @@ offline: $(OFFLINE)/.done
 
 # The build also writes the in-browser edition into _build/html/lite (book/_ext/live_site.py).
 # It is served over http: Pyodide cannot run from file://.
-book: $(STAMP) $(OFFLINE)/.done
+# The build also prints the book to _build/html/book.pdf with chromium (book/_ext/print_edition.py).
+book: $(STAMP) browser $(OFFLINE)/.done
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	$(MAKE) --no-print-directory serve
 
@@ -60,7 +61,7 @@ serve:
 browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
 	  && apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
-	  || echo "chromium is not installed: the browser tests will be skipped"
+	  || echo "chromium is not installed: the browser tests will be skipped, and the book's PDF cannot be printed"
 
 test: $(STAMP) browser $(OFFLINE)/.done
 	$(BIN)/python -m pytest

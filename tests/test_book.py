@@ -50,14 +50,16 @@ def test_the_first_cell_installs_mlopt_from_the_configured_repository(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebooks_are_light(path):
-    """No images, HTML or widget state committed: text outputs only (what nbval compares)."""
+    """No images, widget state or large HTML committed: text outputs, and HTML only as a
+    table's (what nbval compares), never an embedded picture."""
     notebook = nbformat.read(path, as_version=4)
     assert "widgets" not in notebook.metadata
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             assert set(data) <= {"text/plain", "text/markdown", "text/latex", "text/html"}
-            assert len("".join(data.get("text/html", ""))) < 2000
+            html = "".join(data.get("text/html", ""))
+            assert len(html) < 20_000 and "data:" not in html
     assert path.stat().st_size < 200_000
 
 
@@ -170,3 +172,34 @@ def test_internal_links_resolve(site):
             elif fragment and target.suffix == ".html" and f'id="{fragment}"' not in target.read_text():
                 broken.append(f"{path.name}: {href} (no such anchor)")
     assert broken == []
+
+
+# The whole book as one PDF (book/_ext/print_edition.py, tools/book_pdf.py) -------------
+
+# The delimiters of the pages' formulas (\( \) \[ \] and $$, \begin{align}): left in the text
+# only where MathJax did not typeset them. (Code may hold TeX of its own: matplotlib's $...$.)
+TEX = re.compile(r"\\[()\[\]]|\$\$|\\begin\{")
+
+
+def test_the_pdf_holds_every_chapter_typeset_with_its_figures(site):
+    from pypdf import PdfReader
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    import book_pdf
+
+    pdf = PdfReader(site / "book.pdf")
+    titles = [item.title for item in pdf.outline]
+    headings = [re.search(r"<h1>([^<]*)<a class=\"headerlink\"", (site / f"{doc}.html").read_text())
+                for doc in book_pdf.chapters()]
+    assert titles == [htmllib.unescape(h.group(1)).strip() for h in headings]
+    starts = [pdf.get_destination_page_number(item) for item in pdf.outline]
+    assert starts == sorted(starts) and len(pdf.pages) > 3 * len(titles)
+
+    text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    assert TEX.search(text) is None, TEX.search(text)  # MathJax typeset every formula
+    assert "Exercise" in text and "def update(" in text  # exercises and the modules' own code
+
+    figures = sum(len(page.images) for page in pdf.pages)  # each figure and explorer picture
+    shown = sum(len(re.findall(r'<img [^>]*src="(\.\./_images/|data:image)', (site / f"{doc}.html").read_text()))
+                for doc in book_pdf.chapters())
+    assert figures >= shown > 50, (figures, shown)
