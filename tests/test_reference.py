@@ -92,3 +92,20 @@ def test_radam_switches_per_element_in_a_grid_of_beta2():
             )
             ref_theta[i] = row
         assert_close(theta, ref_theta, f"radam with a beta2 grid at step {t}")
+
+
+def test_lion_leaves_a_coordinate_alone_where_its_direction_is_zero():
+    """sign(0) = 0: where c_t = 0 (zero gradient, zero momentum) Lion moves nothing, in
+    mlopt as in the plain loop; the other coordinates move by lr each step."""
+    naive, slots = REFERENCES["lion"]
+    hp = {**defaults("lion"), "lr": 0.1}
+    opt = mlopt.lion(lr=0.1)
+    theta = np.array([0.5, -0.25, 1.0])
+    state, g = opt.init(theta), np.array([0.0, 2.0, 0.0])
+    ref_theta, ref_state = theta.tolist(), {slot: [0.0] * 3 for slot in slots}
+    for t in range(1, 4):
+        theta, state = opt.update(g, state, theta)
+        ref_theta, ref_state = naive(ref_theta, g.tolist(), ref_state, t, **hp)
+        assert_close(theta, ref_theta, f"lion theta at step {t}")
+    assert theta[0] == 0.5 and theta[2] == 1.0
+    assert np.isclose(theta[1], -0.25 - 3 * 0.1, rtol=1e-15)

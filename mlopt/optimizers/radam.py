@@ -27,9 +27,9 @@ Conventions:
   average of g^2 resembles at step t. While it is short, v_t is too noisy to
   divide by, so RAdam takes plain (bias-corrected) momentum steps (10); after
   that it divides by sqrt(v) and multiplies by the rectifier r_t < 1, which
-  rises to 1. With beta2 = 0.999 the switch is at t = 6 (rho_6 = 5.03).
-- The threshold (6) is rho_t > 5, as in torch and the authors' code; the
-  paper's Algorithm 2 says rho_t > 4. They differ at one step at most.
+  rises to 1. With beta2 = 0.999 the switch is at t = 6 (rho_5 = 4.996, rho_6 = 5.994).
+- The threshold (6) is rho_t > 5, as in torch; the authors' code and optax use
+  rho_t >= 5, the paper's Algorithm 2 rho_t > 4. They differ at one step at most.
 - eps is added to sqrt(v_t) before the bias correction (8), as torch does;
   Adam adds it to sqrt(v_hat_t). The two differ only when v is about eps^2.
 """
