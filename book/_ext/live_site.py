@@ -44,12 +44,18 @@ def banner(context, notebook, megabytes):
     )
 
 
+def uses_scikit_learn(path):
+    """Whether a chapter loads scikit-learn (directly, or through mlopt.models' digits)."""
+    text = pathlib.Path(path).read_text()
+    return "sklearn" in text or "models.digits(" in text
+
+
 def add_launch(app, pagename, templatename, context, doctree):
     if doctree is None or not str(app.env.doc2path(pagename)).endswith(".ipynb"):
         return
     notebook = pathlib.PurePosixPath(pagename).name + ".ipynb"
     sizes = app.config.myst_substitutions  # _config.yml: live_mb, live_sklearn_mb, live_explorer_mb
-    megabytes = sizes["live_mb"] + (sizes["live_sklearn_mb"] if notebook == "real-data.ipynb" else 0)
+    megabytes = sizes["live_mb"] + (sizes["live_sklearn_mb"] if uses_scikit_learn(app.env.doc2path(pagename)) else 0)
     body = context.get("body", "")
     body = body.replace(f'href="{LIVE_LINK}"', f'href="{html.escape(lite_url(context, notebook))}"')
     body = body.replace('class="mlopt-explorer-snapshot"',
