@@ -26,6 +26,15 @@ START_LR = {
 }
 _ORDER = list(OPTIMIZERS)
 
+# Families of optimizers, for figures that would otherwise draw thirteen colours
+# on one panel: one panel (or row) per family. Every optimizer is in exactly one.
+FAMILIES = {
+    "gradient descent and momentum": ["gd", "momentum", "nesterov"],
+    "per-coordinate step sizes": ["adagrad", "rmsprop", "adadelta"],
+    "Adam and its variants": ["adam", "adamax", "adamw", "amsgrad", "nadam", "radam"],
+    "sign of the momentum": ["lion"],
+}
+
 
 def style(name):
     """The colour and line style of an optimizer (or any label), the same everywhere."""
@@ -34,6 +43,26 @@ def style(name):
         "color": PALETTE[index % len(PALETTE)],
         "linestyle": LINESTYLES[(index // len(PALETTE)) % len(LINESTYLES)],
     }
+
+
+def by_family(axes, curves, legend=True, **kwargs):
+    """One panel per family of `FAMILIES`: its optimizers in their colours over all the
+    others in light grey, so that no panel has more than six colours.
+
+    ``axes`` holds one Axes per family; ``curves`` maps an optimizer to its ``(x, y)``;
+    other keyword arguments go to every line (``marker``, ``drawstyle``, ...).
+    """
+    for ax, (family, members) in zip(axes, FAMILIES.items()):
+        for name, (x, y) in curves.items():
+            if name not in members:
+                ax.plot(x, y, color="0.8", linewidth=1, **kwargs)
+        for name in members:
+            if name in curves:
+                ax.plot(*curves[name], label=name, linewidth=2, **style(name), **kwargs)
+        ax.set_title(family, fontsize="medium")
+        if legend:
+            ax.legend(fontsize="small")
+    return axes
 
 
 def grid(surface, resolution=300):

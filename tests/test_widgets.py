@@ -131,3 +131,11 @@ def test_the_start_and_the_steps(explorer):
     path = explorer.scene.paths["adam"]
     assert path.shape == (51, 2) and np.array_equal(path[0], [0.5, 2.0])
     assert c["step"].max == 50 and c["play"].max == 50
+
+
+def test_every_optimizer_is_in_exactly_one_family():
+    """The grouped figures (comparison, real data) draw each optimizer once."""
+    from mlopt import plot
+
+    members = [name for family in plot.FAMILIES.values() for name in family]
+    assert sorted(members) == sorted(mlopt.OPTIMIZERS)
