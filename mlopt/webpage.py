@@ -48,14 +48,21 @@ class Page:
         if isinstance(widget, w.FloatLogSlider):
             value = widget.base ** float(value)
         elif isinstance(widget, w.SelectMultiple):
-            value = tuple(widget.options[int(i)] for i in value)
+            value = tuple(widget.options[self._index(widget, i)] for i in value)
         elif isinstance(widget, w.Dropdown):
-            value = widget.options[int(value)]
+            value = widget.options[self._index(widget, value)]
         widget.value = value
         for source, target in self.explorer.links:
             if source[0] is widget:
                 setattr(target[0], target[1], getattr(widget, source[1]))
         return self.state()
+
+    @staticmethod
+    def _index(widget, value):
+        if not (isinstance(value, int) and 0 <= value < len(widget.options)):
+            raise ValueError(f"value {value!r} is not the index of an option of {widget.description!r} "
+                             f"(0 to {len(widget.options) - 1})")
+        return value
 
     def _node(self, widget):
         if isinstance(widget, w.Box):

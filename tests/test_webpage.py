@@ -88,3 +88,11 @@ def test_an_unknown_control_is_named(page):
     page.state()
     with pytest.raises(KeyError, match="widget_id 'nope' is not a control of this page"):
         page.set("nope", 1)
+
+
+@pytest.mark.parametrize("value", [13, -1, 1.5, "adam"])
+def test_a_menu_value_that_is_not_an_option_is_named(page, value):
+    optimizer = controls(page.state())["optimizer"]
+    with pytest.raises(ValueError, match=r"is not the index of an option of 'optimizer' \(0 to 12\)"):
+        page.set(optimizer["id"], value)
+    assert page.explorer.controls["optimizer"].value == "adam"

@@ -49,8 +49,9 @@ import json
 from mlopt.webpage import Page
 pages = {}
 
-def reply(key):
-    state = pages[key].state()
+def reply(key, widget_id=None, value=None):
+    page = pages[key]
+    state = page.state() if widget_id is None else page.set(widget_id, value)
     return json.dumps(state["tree"]), state["image"]
 `);
   phase("imports", since);
@@ -65,13 +66,14 @@ def reply(key):
 async function handle(message) {
   const pyodide = await ready;
   const py = pyodide.globals;
+  let answer;
   if (message.type === "open") {
     py.set("arguments", JSON.stringify(message.explorer));
     pyodide.runPython(`pages[${JSON.stringify(message.key)}] = Page(**json.loads(arguments))`);
+    answer = py.get("reply")(message.key);
   } else {
-    py.get("pages").get(message.key).set(message.id, pyodide.toPy(message.value)).destroy();
+    answer = py.get("reply")(message.key, message.id, pyodide.toPy(message.value));
   }
-  const answer = py.get("reply")(message.key);
   const [tree, image] = answer.toJs();
   answer.destroy();
   postMessage({ key: message.key, tree: JSON.parse(tree), image: image }, [image.buffer]);
