@@ -131,34 +131,39 @@ def in_place(context, base, chapter):
     return page, parts
 
 
-def in_place_moves(page):
-    """Press the right arrow on the live lr slider; median ms to the new image in the page."""
-    slider = page.locator(".mlopt-live-control:has(> .mlopt-live-label:text-is('lr')) input")
+def median_move_ms(page, observe, moves):
+    """Median ms from a key press to the new image in the page; ``moves`` yields, per move,
+    what to do first and the key to press."""
     times = []
-    for _ in range(MOVES):
-        page.evaluate(LIVE_IMAGE_OBSERVE)
-        slider.focus()
+    for prepare, key in moves:
+        page.evaluate(observe)
+        prepare()
         start = page.evaluate("performance.now()")
-        page.keyboard.press("ArrowRight")
+        page.keyboard.press(key)
         page.wait_for_function("() => window.__shown !== null", timeout=30_000)
         times.append(page.evaluate("window.__shown") - start)
     return statistics.median(times)
+
+
+def in_place_moves(page):
+    """Press the right arrow on the live lr slider, MOVES times."""
+    slider = page.locator(".mlopt-live-control:has(> .mlopt-live-label:text-is('lr')) input")
+    return median_move_ms(page, LIVE_IMAGE_OBSERVE, ((slider.focus, "ArrowRight") for _ in range(MOVES)))
 
 
 def end_to_end_moves(page):
-    """Type a new lr into the slider's readout; median ms to the new image in the page."""
+    """Type a new lr into the notebook slider's readout, MOVES values from 0.003 to 0.3."""
     readout = page.locator(".widget-slider:has(> .widget-label:text-is('lr')) .widget-readout").first
-    times = []
-    for lr in [0.003 * (100 ** (i / (MOVES - 1))) for i in range(MOVES)]:
-        page.evaluate(OBSERVE)
-        readout.click()
-        page.keyboard.press("Control+A")
-        page.keyboard.type(f"{lr:.4g}")
-        start = page.evaluate("performance.now()")
-        page.keyboard.press("Enter")
-        page.wait_for_function("() => window.__shown !== null", timeout=30_000)
-        times.append(page.evaluate("window.__shown") - start)
-    return statistics.median(times)
+
+    def typing(lr):
+        def prepare():
+            readout.click()
+            page.keyboard.press("Control+A")
+            page.keyboard.type(f"{lr:.4g}")
+        return prepare
+
+    lrs = [0.003 * (100 ** (i / (MOVES - 1))) for i in range(MOVES)]
+    return median_move_ms(page, OBSERVE, ((typing(lr), "Enter") for lr in lrs))
 
 
 def python_side_in_browser(page):
