@@ -158,3 +158,19 @@ def test_the_params_dtype_is_kept(name, dtype):
     new, state = run(opt, params, 3)
     assert new.dtype == dtype
     assert all(leaf.dtype == dtype for leaf in leaves(state.slots))
+
+
+@pytest.mark.parametrize("name", list(mlopt.OPTIMIZERS))
+def test_help_shows_the_algorithm_box_and_the_defaults(name):
+    """help(mlopt.<name>) shows the factory's summary, its defaults, then the module's
+    docstring (the algorithm box, the reference, the conventions), written once there."""
+    import sys
+
+    factory = mlopt.OPTIMIZERS[name]
+    doc = inspect.getdoc(factory)
+    module = inspect.cleandoc(sys.modules[factory.__module__].__doc__)
+    assert "for t = 1, 2" in module and doc.endswith(module)
+    head = doc[: -len(module)]
+    assert ">>> " in head  # the factory's own example comes first
+    for key, parameter in inspect.signature(factory).parameters.items():
+        assert f"{key}={parameter.default!r}" in head

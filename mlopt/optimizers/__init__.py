@@ -1,5 +1,8 @@
 """One module per optimizer; ``OPTIMIZERS`` maps each name to its factory."""
 
+import inspect
+import sys
+
 from .adadelta import adadelta
 from .adagrad import adagrad
 from .adam import adam
@@ -22,3 +25,17 @@ OPTIMIZERS = {
         adamw, amsgrad, nadam, radam, lion,  # and after
     )
 }
+
+
+def _with_the_maths(factory):
+    """Make ``help(mlopt.adam)`` show the maths: the factory's summary and example, its
+    defaults, then its module's docstring (algorithm box, reference, conventions), which
+    stays the one place those are written."""
+    defaults = ", ".join(f"{name}={p.default!r}" for name, p in inspect.signature(factory).parameters.items())
+    module = inspect.cleandoc(sys.modules[factory.__module__].__doc__)
+    factory.__doc__ = f"{inspect.cleandoc(factory.__doc__)}\n\nDefaults: {defaults}.\n\n{module}"
+    return factory
+
+
+for _factory in OPTIMIZERS.values():
+    _with_the_maths(_factory)
