@@ -30,13 +30,21 @@ RANGES = {
 }
 
 
+def _range(name):
+    """RANGES[name], or a TypeError that says where a new hyperparameter's range belongs."""
+    if name not in RANGES:
+        raise TypeError(f"hyperparameter {name!r} has no range: add it to RANGES in mlopt/hyper.py "
+                        "as (lowest allowed, highest allowed, is the upper end excluded?)")
+    return RANGES[name]
+
+
 def _interval(name):
-    low, high, open_high = RANGES[name]
+    low, high, open_high = _range(name)
     return f"[{low:g}, {high:g}{')' if open_high else ']'}".replace("inf]", "inf)")
 
 
 def _check_range(name, value, where=""):
-    low, high, open_high = RANGES[name]
+    low, high, open_high = _range(name)
     inside = (value >= low) & ((value < high) if open_high else (value <= high))
     if not np.all(inside):
         bad = np.argwhere(~np.asarray(inside))
@@ -72,6 +80,7 @@ def constant_or_schedule(name, value):
     Returns a read-only float64 array (a copy, so the caller's array may change
     later without changing the optimizer), or the callable itself.
     """
+    _range(name)  # a schedule's name is checked now, its values when they are used
     if callable(value):
         return value
     array = _as_float_array(name, value)

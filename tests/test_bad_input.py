@@ -173,3 +173,14 @@ def test_a_hand_edited_state_with_wrong_buffer_shapes_is_refused():
     broken = state._replace(slots={**state.slots, "m": {"w": np.zeros(1)}})
     with pytest.raises(ValueError, match=re.escape("state.slots['m']['w'] has shape (1,) but params['w'] has shape (3,)")):
         mlopt.adam().update(params, broken, params)
+
+
+@pytest.mark.parametrize("value", [0.5, lambda t: 0.5])
+def test_a_hyperparameter_without_a_range_says_where_to_add_it(value):
+    """A new optimizer's hyperparameter that mlopt.hyper does not know yet: a TypeError that
+    names it and the table to add it to, for a constant and for a schedule alike."""
+    def rule(theta, g, *, t, lr, gamma):
+        return (theta - lr * g,)
+
+    with pytest.raises(TypeError, match=r"hyperparameter 'gamma' has no range: add it to RANGES in mlopt/hyper.py"):
+        mlopt.Optimizer("new", rule, lr=0.1, gamma=value)
