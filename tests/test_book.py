@@ -19,6 +19,7 @@ import yaml
 from browser import axe_violations, watch
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tools"))
+import book_pdf  # noqa: E402  (its chapters(): the toc's documents in reading order)
 import refresh_notebooks  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -27,16 +28,8 @@ CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 
 
-def toc_files():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [chapter["file"] for chapter in part["chapters"]]
-    return files
-
-
 def test_every_book_file_is_in_the_toc():
-    listed = {f"{name}" for name in toc_files()}
+    listed = {f"{name}" for name in book_pdf.chapters()}
     present = {f"book/{p.stem}" for p in (ROOT / "book").iterdir() if p.suffix in (".ipynb", ".md")}
     assert listed == present
 
@@ -67,7 +60,7 @@ def test_notebooks_are_light(path):
 
 
 def pages(site):
-    return [site / f"{name}.html" for name in toc_files()] + [site / "search.html"]
+    return [site / f"{name}.html" for name in book_pdf.chapters()] + [site / "search.html"]
 
 
 def test_every_toc_entry_became_a_page(site):
@@ -101,7 +94,7 @@ def test_a_chapter_shows_the_modules_own_function(site, name):
 
 
 def page_ids():
-    return [name.split("/")[-1] for name in toc_files()] + ["search"]
+    return [name.split("/")[-1] for name in book_pdf.chapters()] + ["search"]
 
 
 @pytest.mark.parametrize("index", range(len(page_ids())), ids=page_ids())
@@ -183,9 +176,6 @@ TEX = re.compile(r"\\[()\[\]]|\$\$|\\begin\{")
 
 def test_the_pdf_holds_every_chapter_typeset_with_its_figures(site):
     from pypdf import PdfReader
-
-    sys.path.insert(0, str(ROOT / "tools"))
-    import book_pdf
 
     pdf = PdfReader(site / "book.pdf")
     titles = [item.title for item in pdf.outline]

@@ -1,6 +1,6 @@
 """The whole book as one PDF, printed from the built website by headless chromium.
 
-    python tools/book_pdf.py _build/html      (the book's build runs it: book/_ext/live_site.py)
+    python tools/book_pdf.py _build/html      (the book's build runs it: book/_ext/print_edition.py)
 
 Every page of the table of contents is opened over http on 127.0.0.1 (the site's own
 MathJax typesets the formulas first), printed with the site's print styles

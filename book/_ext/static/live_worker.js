@@ -15,6 +15,7 @@ function phase(name, since) {
 }
 
 async function wheel(lite, index, name) {
+  if (!index[name]) throw new Error(`${name} is not in the site's pypi/all.json: rebuild the site`);
   const files = Object.values(index[name].releases)[0];
   const response = await fetch(new URL(files[0].url, lite + "pypi/all.json"));
   if (!response.ok) throw new Error(`${name}'s wheel is missing from the site (${response.status})`);
