@@ -15,13 +15,25 @@ PORT   ?= 8000
 export NPY_DISABLE_CPU_FEATURES := X86_V4 AVX512_ICL AVX512_SPR
 export OPENBLAS_CORETYPE := Haswell
 
-.PHONY: alt-text book serve test bench bench-browser bench-live setup browser offline notebooks sync-repository student clean
+.PHONY: alt-text book serve test lock bench bench-browser bench-live setup browser offline notebooks sync-repository student clean
 
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+# The test environment is locked: requirements-lock.txt holds the exact version of every
+# package, so that a fresh machine next year computes the outputs the notebooks store.
+# Readers' requirements.txt stays loose. `make lock` refreshes the lock.
+$(STAMP): requirements.txt requirements-dev.txt requirements-lock.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c requirements-lock.txt
 	touch $(STAMP)
+
+lock:
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --upgrade pip
+	.venv-lock/bin/python -m pip install --quiet -r requirements-dev.txt
+	{ echo "# Exact versions for make test and CI; refreshed by make lock (readers use requirements.txt)."; \
+	  .venv-lock/bin/python -m pip freeze --exclude-editable; } > requirements-lock.txt
+	rm -rf .venv-lock
 
 setup: $(STAMP)
 
@@ -64,6 +76,7 @@ browser:
 	  || echo "chromium is not installed: the browser tests will be skipped, and the book's PDF cannot be printed"
 
 test: $(STAMP) browser $(OFFLINE)/.done
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -57,7 +57,7 @@ CELL_INDEX = """pattern => window.jupyterapp.shell.currentWidget.content.widgets
 PYTHON_SIDE = """
 import statistics, time
 import numpy as np
-from mlopt.widgets import Explorer
+from mlopt.viz.widgets import Explorer
 _explorer = Explorer(optimizer="adam", surface="rosenbrock", steps=300)
 _times = []
 for _lr in np.geomspace(0.003, 0.3, {moves}):
@@ -126,7 +126,7 @@ def in_place(context, base, chapter):
     live = page.evaluate("window.mlopt_live")
     parts = {"Pyodide (core, stdlib)": live["phases"]["pyodide"] / 1e3,
              "packages (numpy, matplotlib, IPython, mlopt)": live["phases"]["packages"] / 1e3,
-             "imports (mlopt.webpage, ipywidgets)": live["phases"]["imports"] / 1e3}
+             "imports (mlopt.viz.webpage, ipywidgets)": live["phases"]["imports"] / 1e3}
     parts["explorer's first picture"] = (live["shown"] - live["clicked"]) / 1e3 - sum(parts.values())
     return page, parts
 

@@ -2,7 +2,7 @@
 
 Starts JupyterLab on 127.0.0.1 (``pip install jupyterlab``; not needed for anything
 else), opens a notebook in Debian's chromium with Playwright, and times, for the
-same figure, `mlopt.widgets.Explorer` against a plain ``ipywidgets.interact`` that
+same figure, `mlopt.viz.widgets.Explorer` against a plain ``ipywidgets.interact`` that
 redraws it: from the key press on the slider to the moment the new image is in the
 page (a MutationObserver's timestamp), median of the moves.
 
@@ -23,13 +23,13 @@ from playwright.sync_api import sync_playwright
 
 MOVES = 15
 CELLS = [
-    """from mlopt.widgets import Explorer
+    """from mlopt.viz.widgets import Explorer
 explorer = Explorer(optimizer="adam", surface="rosenbrock", steps=500)
 explorer""",
     """import matplotlib.pyplot as plt
 import mlopt
 from ipywidgets import FloatLogSlider, interact
-from mlopt import plot
+from mlopt.viz import plot
 
 surface = mlopt.SURFACES["rosenbrock"]()
 

@@ -1,6 +1,6 @@
 """The Python-side cost of one slider move in the explorer (500-step path).
 
-Compares, in the same run, `mlopt.widgets.Explorer` (persistent figure,
+Compares, in the same run, `mlopt.viz.widgets.Explorer` (persistent figure,
 contours drawn once, paths blitted, JPEG) with what ``ipywidgets.interact``
 does on every move: build a new figure, draw contours, path and loss, and
 encode it as PNG (the inline backend). Target: median <= 20 ms.
@@ -19,8 +19,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 import mlopt  # noqa: E402
-from mlopt import plot  # noqa: E402
-from mlopt.widgets import Explorer  # noqa: E402
+from mlopt.viz import plot  # noqa: E402
+from mlopt.viz.widgets import Explorer  # noqa: E402
 
 STEPS, MOVES = 500, 40
 
@@ -34,7 +34,10 @@ def median_ms(fn, values):
     return statistics.median(times) * 1e3
 
 
-def interact_style(lr, surface=mlopt.SURFACES["rosenbrock"]()):
+ROSENBROCK = mlopt.SURFACES["rosenbrock"]()
+
+
+def interact_style(lr, surface=ROSENBROCK):
     xy = mlopt.trajectory(mlopt.adam(lr=lr), surface, surface.start, STEPS)
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.5), layout="constrained")
     plot.contour(left, surface)

@@ -8,10 +8,19 @@ Every optimizer is a pair of pure functions::
 
 Each lives in its own module of `mlopt.optimizers`, written for one array in
 the shape of its algorithm box; `mlopt.core` lifts it to trees of arrays.
+
+Two layers, imports going one way:
+
+- ``mlopt`` itself needs numpy only: the rules (`mlopt.optimizers`), the
+  machinery (`core`, `tree`, `hyper`, `partition`), one record per optimizer
+  (`records`), schedules, surfaces, trajectories and sweeps, models,
+  checkpoints and the self-check;
+- ``mlopt.viz`` draws (matplotlib, Pillow, ipywidgets): figures, the explorer
+  and its kernel-free twin. It computes no update of its own.
 """
 
 from .checkpoint import CheckpointError, MissingCheckpointError, load_state, save_state
-from .core import Optimizer, State
+from .core import Optimizer, PerLeaf, State, per_leaf
 from .optimizers import (
     OPTIMIZERS,
     adadelta,
@@ -34,6 +43,8 @@ __all__ = [
     "CheckpointError",
     "MissingCheckpointError",
     "Optimizer",
+    "Partition",
+    "PerLeaf",
     "State",
     "adadelta",
     "adagrad",
@@ -47,13 +58,15 @@ __all__ = [
     "momentum",
     "nadam",
     "nesterov",
+    "per_leaf",
     "radam",
     "rmsprop",
     "save_state",
 ]
 __version__ = "0.1.0"
 
-from . import schedules, surfaces  # noqa: E402  (numpy only; mlopt.plot and mlopt.widgets need matplotlib)
+from . import schedules, surfaces  # noqa: E402  (numpy only; mlopt.viz, the pictures, needs matplotlib)
+from .partition import Partition  # noqa: E402
 from .surfaces import SURFACES, Surface  # noqa: E402
 from .trajectory import Sweep, diverged_at, sweep, trajectory  # noqa: E402
 

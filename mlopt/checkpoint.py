@@ -1,8 +1,9 @@
 """Saving and loading optimizer states as ``.npz`` files (no pickle).
 
 A checkpoint holds one array per buffer leaf, named ``slot/<leaf index>``, and
-a JSON header with the optimizer's name, the step count and the params
-structure. Loading checks all of it, so a damaged or foreign file is reported
+a JSON header with the optimizer's name, the step count, the params structure
+and each slot's structure (a slot is usually shaped like the params; a
+`Partition`'s holds its parts' slots). Loading checks all of it, so a damaged or foreign file is reported
 as such instead of resuming a wrong run.
 """
 
@@ -16,7 +17,7 @@ import numpy as np
 from . import tree
 from .core import State
 
-FORMAT = "mlopt-state/1"
+FORMAT = "mlopt-state/2"
 
 
 class CheckpointError(ValueError):
@@ -38,12 +39,18 @@ def save_state(path, state):
         "step": int(state.step),
         "treedef": tree.to_json(treedef),
         "leaves": [[list(shape), dtype] for shape, dtype in leaf_specs],
-        "slots": list(state.slots),
+        "slots": {},
     }
-    arrays = {"header": np.array(json.dumps(header))}
+    arrays = {}
     for slot, slot_tree in state.slots.items():
-        for i, leaf in enumerate(tree.flatten_like(slot_tree, treedef, f"state.slots[{slot!r}]")):
-            arrays[f"{slot}/{i}"] = np.asarray(leaf)
+        leaves, _, slot_treedef = tree.flatten(slot_tree, f"state.slots[{slot!r}]")
+        leaves = [np.asarray(leaf) for leaf in leaves]
+        header["slots"][slot] = {
+            "treedef": tree.to_json(slot_treedef),
+            "leaves": [[list(leaf.shape), leaf.dtype.str] for leaf in leaves],
+        }
+        arrays.update({f"{slot}/{i}": leaf for i, leaf in enumerate(leaves)})
+    arrays["header"] = np.array(json.dumps(header))
     with open(path, "wb") as file:
         np.savez(file, **arrays)
 
@@ -70,16 +77,16 @@ def load_state(path):
         treedef = tree.from_json(header["treedef"])
         leaf_specs = tuple((tuple(shape), dtype) for shape, dtype in header["leaves"])
         slots = {}
-        for slot in header["slots"]:
+        for slot, slot_header in header["slots"].items():
             leaves = []
-            for i, (shape, dtype) in enumerate(leaf_specs):
+            for i, (shape, dtype) in enumerate(slot_header["leaves"]):
                 leaf = arrays.pop(f"{slot}/{i}")
-                if leaf.shape != shape or leaf.dtype.str != dtype:
-                    raise ValueError(f"buffer {slot}/{i} has shape {leaf.shape}, expected {shape}")
+                if leaf.shape != tuple(shape) or leaf.dtype.str != dtype:
+                    raise ValueError(f"buffer {slot}/{i} has shape {leaf.shape}, expected {tuple(shape)}")
                 leaves.append(leaf)
-            slots[slot] = tree.unflatten(treedef, leaves)
+            slots[slot] = tree.unflatten(tree.from_json(slot_header["treedef"]), leaves)
         if arrays:
             raise ValueError(f"unexpected arrays {sorted(arrays)}")
         return State(str(header["optimizer"]), int(header["step"]), slots, (treedef, leaf_specs))
-    except (KeyError, TypeError, ValueError, StopIteration) as error:
+    except (KeyError, TypeError, ValueError, AttributeError, StopIteration) as error:
         raise CheckpointError(f"{path!r} is not a valid mlopt checkpoint: {error}") from None

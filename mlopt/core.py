@@ -11,23 +11,32 @@ The positional arguments after ``theta`` and ``g`` name the per-parameter state
 buffers (here ``m`` and ``v``); the keyword-only arguments are the step number
 ``t`` and the hyperparameters. `Optimizer` reads both from the signature and
 does everything else here, once for all optimizers: it walks trees of
-parameters, checks every input, resolves schedules, and keeps the state as
-plain data.
+parameters, checks every input, resolves schedules and per-leaf settings, and
+keeps the state as plain data.
+
+A rule is elementwise unless it says otherwise (``acts_on="matrix"``: it acts on
+the last two axes of each leaf, as Muon and Adafactor do; the axes before them
+are a batch or a grid). `Partition` applies different optimizers to labelled
+parts of one tree.
 """
 
 import inspect
+import math
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from . import hyper, tree
 
+ACTS_ON = ("element", "matrix")
+
 
 class State(NamedTuple):
     """An optimizer's state: plain data, safe to copy, compare and save.
 
     ``slots`` maps each buffer name of the optimizer's rule (``"m"``, ``"v"``,
-    ...) to a tree shaped like the parameters. ``params_spec`` records the
+    ...) to a tree shaped like the parameters (a `Partition`'s maps each label
+    to that part's slots). ``params_spec`` records the
     structure, shapes and dtypes of the parameters the state belongs to, so that
     a state is never applied to another model by mistake.
     """
@@ -44,7 +53,7 @@ class Optimizer:
     Made by the factories (`mlopt.adam(...)` and so on), not directly.
     """
 
-    def __init__(self, name, rule, initial=None, **hyperparams):
+    def __init__(self, name, rule, initial=None, acts_on="element", slot_shapes=None, **hyperparams):
         signature = inspect.signature(rule)
         kinds = inspect.Parameter
         positional = [
@@ -55,8 +64,11 @@ class Optimizer:
             raise TypeError(f"rule {rule.__name__} must be update(theta, g, *buffers, t, **hyper)")
         if set(keywords[1:]) != set(hyperparams):
             raise TypeError(f"{name}: hyperparameters {sorted(hyperparams)} != {keywords[1:]}")
+        if acts_on not in ACTS_ON:
+            raise ValueError(f"{name}: acts_on must be one of {ACTS_ON}; got {acts_on!r}")
         self.name = name
         self.rule = rule
+        self.acts_on = acts_on
         self.slot_names = tuple(positional[2:])
         self._slot_set = set(self.slot_names)
         # The value each buffer starts from: 0, unless the rule says otherwise
@@ -66,12 +78,22 @@ class Optimizer:
             if slot not in self._slot_set:
                 raise TypeError(f"{name}: initial value for {slot!r}, which is not a buffer")
             self.initial[slot] = float(value)
+        # A buffer's shape as a function of its leaf's: the leaf's own, unless the rule
+        # says otherwise (a matrix rule may keep one number per row, say).
+        self.slot_shapes = dict(slot_shapes or {})
+        if not set(self.slot_shapes) <= self._slot_set:
+            raise TypeError(f"{name}: slot_shapes for {sorted(set(self.slot_shapes) - self._slot_set)}, "
+                            "which are not buffers")
         self.hyperparams = {
-            key: hyper.constant_or_schedule(key, value) for key, value in hyperparams.items()
+            key: value if isinstance(value, PerLeaf) else hyper.constant_or_schedule(key, value)
+            for key, value in hyperparams.items()
         }
+        self._per_leaf_cache = {}
 
     def __repr__(self):
         def show(value):
+            if isinstance(value, PerLeaf):
+                return repr(value)
             if callable(value):
                 return getattr(value, "__name__", repr(value))
             return repr(float(value)) if value.ndim == 0 else f"array{value.shape}"
@@ -82,22 +104,31 @@ class Optimizer:
     def init(self, params):
         """Return the state before the first update: every buffer at its initial value (0 but for NAdam's)."""
         leaves, paths, treedef = tree.flatten(params, "params")
-        leaves = [_float_leaf(leaf, path) for leaf, path in zip(leaves, paths)]
-        for leaf, path in zip(leaves, paths):
-            for key, value in self.hyperparams.items():
+        leaves = [self._leaf(leaf, path) for leaf, path in zip(leaves, paths, strict=True)]
+        for path, leaf, values in zip(paths, leaves, self._settings(treedef, leaves, paths), strict=True):
+            for key, value in values.items():
                 if not callable(value):
                     hyper.check_broadcast(key, value, leaf.shape, path)
         slots = {
-            slot: tree.unflatten(treedef, [np.full_like(leaf, self.initial[slot]) for leaf in leaves])
+            slot: tree.unflatten(treedef, [
+                np.full(self._slot_shape(slot, leaf.shape), self.initial[slot], dtype=leaf.dtype)
+                for leaf in leaves
+            ])
             for slot in self.slot_names
         }
         return State(self.name, 0, slots, _spec(treedef, leaves))
 
-    def update(self, grads, state, params):
-        """Apply one step. Returns ``(new_params, new_state)``; inputs are not modified."""
+    def update(self, grads, state, params, *, donate=False):
+        """Apply one step. Returns ``(new_params, new_state)``; inputs are not modified.
+
+        With ``donate=True`` the caller gives up ``params`` and ``state``: the new
+        values are written into their arrays, which are returned (as JAX's
+        ``donate_argnums``). The numbers are the same, bit for bit; only the
+        memory differs. Every params leaf must then be a writeable numpy array.
+        """
         self._check_state(state)
         leaves, paths, treedef = tree.flatten(params, "params")
-        leaves = [_float_leaf(leaf, path) for leaf, path in zip(leaves, paths)]
+        leaves = [self._leaf(leaf, path) for leaf, path in zip(leaves, paths, strict=True)]
         spec = _spec(treedef, leaves)
         if spec != state.params_spec:
             raise ValueError(
@@ -106,34 +137,40 @@ class Optimizer:
             )
         grad_leaves = [
             _grad_leaf(g, path, leaf.shape)
-            for g, path, leaf in zip(tree.flatten_like(grads, treedef, "grads"), paths, leaves)
+            for g, path, leaf in zip(tree.flatten_like(grads, treedef, "grads"), paths, leaves, strict=True)
         ]
         slot_leaves = [
             [
-                _buffer_leaf(buffer, path, leaf.shape, slot)
+                _buffer_leaf(buffer, path, self._slot_shape(slot, leaf.shape), slot)
                 for buffer, path, leaf in zip(
                     tree.flatten_like(state.slots[slot], treedef, f"state.slots[{slot!r}]"),
                     paths,
                     leaves,
+                    strict=True,
                 )
             ]
             for slot in self.slot_names
         ]
+        if donate:
+            _check_donated(leaves, params, grad_leaves, slot_leaves, paths, self.slot_names)
         t = state.step + 1
-        values = {key: hyper.value_at(key, value, t) for key, value in self.hyperparams.items()}
+        settings = self._settings(treedef, leaves, paths)
+        at_t = {}  # each distinct setting's values at step t: a schedule is called once per step
         new_params, new_slots = [], [[] for _ in self.slot_names]
-        grids = [(key, value) for key, value in values.items() if value.ndim]
-        for i, (theta, g, path) in enumerate(zip(leaves, grad_leaves, paths)):
-            for key, value in grids:
-                hyper.check_broadcast(key, value, theta.shape, path)
-            theta, *buffers = _apply(self.rule, theta, g, [s[i] for s in slot_leaves], t, values)
+        for i, (theta, g, path) in enumerate(zip(leaves, grad_leaves, paths, strict=True)):
+            if id(settings[i]) not in at_t:
+                at_t[id(settings[i])] = self._values_at(settings[i], t)
+            values = at_t[id(settings[i])]
+            _check_grids(values, theta.shape, path)
+            buffers = [s[i] for s in slot_leaves]
+            theta, *buffers = self._apply(theta, g, buffers, t, values, donate)
             new_params.append(theta)
-            for out, buffer in zip(new_slots, buffers):
+            for out, buffer in zip(new_slots, buffers, strict=True):
                 out.append(buffer)
         new_state = State(
             self.name,
             t,
-            {slot: tree.unflatten(treedef, out) for slot, out in zip(self.slot_names, new_slots)},
+            {slot: tree.unflatten(treedef, out) for slot, out in zip(self.slot_names, new_slots, strict=True)},
             spec,
         )
         return tree.unflatten(treedef, new_params), new_state
@@ -150,12 +187,56 @@ class Optimizer:
         g = np.asarray(g)
         if g.shape != theta.shape:
             raise ValueError(f"grads has shape {g.shape} but params has shape {theta.shape}")
-        values = {key: hyper.value_at(key, value, t) for key, value in self.hyperparams.items()}
-        for key, value in values.items():
-            if value.ndim:
-                hyper.check_broadcast(key, value, theta.shape, "params")
-        theta, *buffers = _apply(self.rule, theta, g, buffers, t, values)
+        (settings,) = self._settings(tree.LEAF, [theta], ["params"])
+        values = self._values_at(settings, t)
+        _check_grids(values, theta.shape, "params")
+        theta, *buffers = self._apply(theta, g, buffers, t, values, donate=False)
         return theta, buffers
+
+    def _leaf(self, leaf, path):
+        array = _float_leaf(leaf, path)
+        if self.acts_on == "matrix" and array.ndim < 2:
+            raise ValueError(
+                f"mlopt.{self.name} acts on matrices (the last two axes of each leaf), but {path} "
+                f"has shape {array.shape}: give the vectors and scalars to another optimizer "
+                "with mlopt.Partition"
+            )
+        return array
+
+    def _slot_shape(self, slot, shape):
+        rule = self.slot_shapes.get(slot)
+        return tuple(rule(shape)) if rule else shape
+
+    def _settings(self, treedef, leaves, paths):
+        """Each leaf's hyperparameters (constants and schedules), per-leaf settings resolved.
+
+        Resolved once per params structure and kept: a per-leaf setting is a fact about
+        the tree, not about the step.
+        """
+        per_leaf = {key: value for key, value in self.hyperparams.items() if isinstance(value, PerLeaf)}
+        if not per_leaf:
+            return [self.hyperparams] * len(leaves)
+        key = (treedef, tuple(leaf.shape for leaf in leaves))
+        if key not in self._per_leaf_cache:
+            resolved = {name: value.resolve(name, treedef, leaves, paths) for name, value in per_leaf.items()}
+            self._per_leaf_cache[key] = [
+                {**self.hyperparams, **{name: values[i] for name, values in resolved.items()}}
+                for i in range(len(leaves))
+            ]
+        return self._per_leaf_cache[key]
+
+    def _values_at(self, settings, t):
+        return {key: hyper.value_at(key, value, t) for key, value in settings.items()}
+
+    def _apply(self, theta, g, buffers, t, values, donate):
+        if self.acts_on == "matrix":  # never cut into blocks: the rule needs whole matrices
+            results = self.rule(theta, g, *buffers, t=t, **values)
+            if donate:
+                for out, result in zip((theta, *buffers), results, strict=True):
+                    out[...] = result
+                return [theta, *buffers]
+            return [np.asarray(out, dtype=theta.dtype) for out in results]
+        return _apply(self.rule, theta, g, buffers, t, values, donate)
 
     def _check_state(self, state):
         if not isinstance(state, State):
@@ -181,29 +262,111 @@ class Optimizer:
 BLOCK = 8192
 
 
-def _apply(rule, theta, g, buffers, t, values):
+def _apply(rule, theta, g, buffers, t, values, donate=False):
     """Apply an elementwise ``rule`` to one array; return its outputs in theta's dtype.
 
     A rule written one line per equation makes a temporary array per line. On a
     large array those temporaries do not fit in the CPU cache, so the rule is
     applied to blocks of about ``BLOCK`` elements (whole rows), written into the
-    output arrays. Every operation is elementwise, so the result is the same,
-    bit for bit, as applying the rule to the whole array at once.
+    output arrays: new ones, or with ``donate`` the inputs themselves (each block
+    is read before it is written). Every operation is elementwise, so the result
+    is the same, bit for bit, as applying the rule to the whole array at once.
     """
-    row = theta[0].size if theta.ndim else 1
-    if theta.size <= 2 * BLOCK or row > BLOCK:
-        return [np.asarray(out, dtype=theta.dtype) for out in rule(theta, g, *buffers, t=t, **values)]
+    row = math.prod(theta.shape[1:])
+    if (theta.size <= 2 * BLOCK and not donate) or row > BLOCK or theta.size == 0:
+        results = rule(theta, g, *buffers, t=t, **values)
+        if not donate:
+            return [np.asarray(out, dtype=theta.dtype) for out in results]
+        for out, result in zip((theta, *buffers), results, strict=True):
+            out[...] = result
+        return [theta, *buffers]
     rows = BLOCK // row
     # Hyperparameters that vary along the first axis are cut into blocks too.
     per_row = [key for key, value in values.items() if value.ndim == theta.ndim and value.shape[0] != 1]
-    outs = [np.empty_like(theta) for _ in range(1 + len(buffers))]
+    outs = [theta, *buffers] if donate else [np.empty_like(theta) for _ in range(1 + len(buffers))]
     for start in range(0, theta.shape[0], rows):
         block = slice(start, start + rows)
         block_values = {**values, **{key: values[key][block] for key in per_row}} if per_row else values
         results = rule(theta[block], g[block], *(b[block] for b in buffers), t=t, **block_values)
-        for out, result in zip(outs, results):
+        for out, result in zip(outs, results, strict=True):
             out[block] = result
     return outs
+
+
+def _check_grids(values, shape, path):
+    """Every array-valued hyperparameter must broadcast to the leaf it updates."""
+    for key, value in values.items():
+        if value.ndim:
+            hyper.check_broadcast(key, value, shape, path)
+
+
+def _check_donated(leaves, params, grads, slot_leaves, paths, slot_names):
+    """Donated arrays are written in place: each must be a writeable array of its own."""
+    given = tree.flatten(params, "params")[0]
+    for i, (leaf, original, path) in enumerate(zip(leaves, given, paths, strict=True)):
+        if leaf is not original or not leaf.flags.writeable:
+            raise ValueError(
+                f"donate=True writes the new values into the params' arrays, but {path} is "
+                f"{'read-only' if leaf is original else 'a ' + type(original).__name__ + ', not a numpy array'}: "
+                "pass writeable numpy arrays, or update without donate"
+            )
+        for slot, buffers in zip(slot_names, slot_leaves, strict=True):
+            where = f"state.slots[{slot!r}]" + path[len("params"):]
+            buffer = buffers[i]
+            if not isinstance(buffer, np.ndarray) or not buffer.flags.writeable or buffer.dtype != leaf.dtype:
+                raise ValueError(f"donate=True writes into {where}, which must be a writeable "
+                                 f"numpy array of dtype {leaf.dtype}")
+        others = [buffers[i] for buffers in slot_leaves] + [grads[i]]
+        arrays = [leaf, *others]
+        for a in range(len(arrays)):
+            for b in range(a + 1, len(arrays)):
+                if np.may_share_memory(arrays[a], arrays[b]):
+                    raise ValueError(f"donate=True needs {path}, its gradient and its state buffers "
+                                     "in separate memory; two of them overlap")
+
+
+class PerLeaf:
+    """A hyperparameter that differs between the leaves of the params tree.
+
+    ``mlopt.per_leaf(values)`` where ``values`` is a tree shaped like the params
+    (one setting per leaf), or a function ``(path, leaf) -> setting`` of each
+    leaf's key path (``("layers", 0, "b")``) and array, called once per params
+    structure (so it may look at the leaf's shape and dtype, not at its values):
+    a mask, as optax's ``mask=`` and nanoGPT's decay / no-decay groups::
+
+        mlopt.adamw(weight_decay=mlopt.per_leaf(lambda path, leaf: 0.1 if leaf.ndim >= 2 else 0.0))
+
+    Each setting may be anything the hyperparameter accepts (a number, an array,
+    a schedule) and is checked as such, with the leaf's path in the message.
+    """
+
+    def __init__(self, values):
+        self.values = values
+
+    def __repr__(self):
+        shown = getattr(self.values, "__name__", None) if callable(self.values) else "tree"
+        return f"per_leaf({shown})"
+
+    def resolve(self, name, treedef, leaves, paths):
+        if callable(self.values):
+            settings = []
+            for keys, leaf, path in zip(tree.key_paths(treedef), leaves, paths, strict=True):
+                try:
+                    settings.append(self.values(keys, leaf))
+                except Exception as error:
+                    raise ValueError(f"{name}: the per-leaf function raised {type(error).__name__} "
+                                     f"for {path}: {error}") from error
+        else:
+            settings = tree.flatten_like(self.values, treedef, f"{name} (per leaf)")
+        return [
+            hyper.constant_or_schedule(name, value, where=f" for {path}")
+            for value, path in zip(settings, paths, strict=True)
+        ]
+
+
+def per_leaf(values):
+    """A hyperparameter set leaf by leaf: see `PerLeaf`."""
+    return PerLeaf(values)
 
 
 def _float_leaf(leaf, path):
@@ -248,7 +411,7 @@ def _spec_difference(expected, got):
         return f"its structure is {expected[0]!r}, the params given have {got[0]!r}"
     placeholders = [f"<leaf {i}>" for i in range(len(got[1]))]
     _, paths, _ = tree.flatten(tree.unflatten(got[0], placeholders), "params")
-    for path, (shape_a, dtype_a), (shape_b, dtype_b) in zip(paths, expected[1], got[1]):
+    for path, (shape_a, dtype_a), (shape_b, dtype_b) in zip(paths, expected[1], got[1], strict=True):
         if (shape_a, dtype_a) != (shape_b, dtype_b):
             return (
                 f"it was made for {path} of shape {shape_a} and dtype {np.dtype(dtype_a)}, "

@@ -13,39 +13,86 @@ a schedule's value is checked each time it is used.
 """
 
 import math
+from dataclasses import dataclass
 from numbers import Real
 
 import numpy as np
 
-# name -> (lowest allowed, highest allowed, is the upper end excluded?)
-RANGES = {
-    "lr": (0.0, math.inf, False),
-    "eps": (0.0, math.inf, False),
-    "weight_decay": (0.0, math.inf, False),
-    "momentum_decay": (0.0, math.inf, False),
-    "beta": (0.0, 1.0, True),
-    "beta1": (0.0, 1.0, True),
-    "beta2": (0.0, 1.0, True),
-    "rho": (0.0, 1.0, True),
+
+@dataclass(frozen=True)
+class Fact:
+    """What mlopt knows about one hyperparameter name, for every optimizer that has it."""
+
+    meaning: str  # what it does, in a few words (help() and the explorer show it)
+    low: float  # the allowed values: from low to high, ends included unless said open
+    high: float
+    open_low: bool = False
+    open_high: bool = False
+    # The explorer's slider: ("linear" or "log" (then min and max are powers of 10), min, max,
+    # step, readout format or None); None: no slider (schedules' settings have their own menu).
+    slider: tuple | None = None
+    sample: tuple | None = None  # (low, high): where the property tests draw it from
+
+    def interval(self):
+        return (f"{'(' if self.open_low else '['}{self.low:g}, {self.high:g}"
+                f"{')' if self.open_high or self.high == math.inf else ']'}")
+
+    def holds(self, value):
+        above = value > self.low if self.open_low else value >= self.low
+        below = value < self.high if self.open_high else value <= self.high
+        return above & below
+
+
+_INF = math.inf
+# The one table of hyperparameter facts: validation here, the explorer's sliders
+# (mlopt.viz.widgets.SLIDERS), the schedules' checks and the tests' strategies read it.
+# The optimizers' first, in the order the explorer shows their sliders.
+FACTS = {
+    "lr": Fact("the step size", 0, _INF, slider=("log", -5, 1, 0.05, ".2e"), sample=(0.0, 1.0)),
+    "beta": Fact("momentum's (or RMSProp's average's) decay per step", 0, 1, open_high=True,
+                 slider=("linear", 0, 0.999, 0.001, None), sample=(0.0, 0.999)),
+    "beta1": Fact("decay per step of the average of g (the first moment)", 0, 1, open_high=True,
+                  slider=("linear", 0, 0.999, 0.001, None), sample=(0.0, 0.999)),
+    "beta2": Fact("decay per step of the average of g^2 (or of |g|, or Lion's momentum)", 0, 1,
+                  open_high=True, slider=("linear", 0, 0.9999, 0.0001, ".4f"), sample=(0.0, 0.999)),
+    "rho": Fact("AdaDelta's decay per step of both averages", 0, 1, open_high=True,
+                slider=("linear", 0, 0.999, 0.001, None), sample=(0.0, 0.999)),
+    "eps": Fact("added to a denominator, which it keeps away from zero", 0, _INF,
+                slider=("log", -12, 0, 0.5, ".0e"), sample=(0.0, 1e-3)),
+    "momentum_decay": Fact("NAdam's psi: how fast its momentum factor warms up", 0, _INF,
+                           slider=("linear", 0, 0.05, 0.001, ".3f"), sample=(0.0, 0.999)),
+    "weight_decay": Fact("pull of each parameter towards zero (coupled L2, or decoupled in AdamW and Lion)",
+                         0, _INF, slider=("linear", 0, 2, 0.01, None), sample=(0.0, 0.5)),
+    # The schedules' settings (mlopt.schedules).
+    "lr_min": Fact("the lowest lr of a schedule", 0, _INF),
+    "max_lr": Fact("the peak lr of one-cycle", 0, _INF),
+    "gamma": Fact("the factor an lr is multiplied by (per step, or per step_size steps)", 0, _INF),
+    "start_factor": Fact("warm-up's first lr, as a share of lr", 0, 1, open_low=True),
+    "pct_start": Fact("the share of one-cycle's steps spent rising", 0, 1),
+    "div_factor": Fact("one-cycle's peak lr over its first", 0, _INF, open_low=True),
+    "final_div_factor": Fact("one-cycle's first lr over its last", 0, _INF, open_low=True),
 }
 
 
-def _range(name):
-    """RANGES[name], or a TypeError that says where a new hyperparameter's range belongs."""
-    if name not in RANGES:
-        raise TypeError(f"hyperparameter {name!r} has no range: add it to RANGES in mlopt/hyper.py "
-                        "as (lowest allowed, highest allowed, is the upper end excluded?)")
-    return RANGES[name]
+def fact(name):
+    """FACTS[name], or a TypeError that says where a new hyperparameter's facts belong."""
+    if name not in FACTS:
+        raise TypeError(f"hyperparameter {name!r} has no range: add it to FACTS in mlopt/hyper.py "
+                        "(its meaning, its allowed values, its slider and its test range)")
+    return FACTS[name]
 
 
-def _interval(name):
-    low, high, open_high = _range(name)
-    return f"[{low:g}, {high:g}{')' if open_high else ']'}".replace("inf]", "inf)")
+def check_real(name, value):
+    """A plain real number ``value`` of hyperparameter ``name``, checked; returned as a float."""
+    if isinstance(value, bool) or not isinstance(value, Real) or math.isnan(value):
+        raise TypeError(f"{name} must be a real number; got {value!r}")
+    if not fact(name).holds(value):
+        raise ValueError(f"{name} must be in {fact(name).interval()}; got {value!r}")
+    return float(value)
 
 
 def _check_range(name, value, where=""):
-    low, high, open_high = _range(name)
-    inside = (value >= low) & ((value < high) if open_high else (value <= high))
+    inside = fact(name).holds(value)
     if not np.all(inside):
         bad = np.argwhere(~np.asarray(inside))
         if value.ndim == 0:
@@ -53,7 +100,7 @@ def _check_range(name, value, where=""):
         else:
             index = tuple(int(i) for i in bad[0])
             got = f"got {float(value[index])!r} at index {index}"
-        raise ValueError(f"{name}{where} must be in {_interval(name)}; {got}")
+        raise ValueError(f"{name}{where} must be in {fact(name).interval()}; {got}")
 
 
 def _as_float_array(name, value, where=""):
@@ -74,17 +121,18 @@ def _as_float_array(name, value, where=""):
     return array
 
 
-def constant_or_schedule(name, value):
+def constant_or_schedule(name, value, where=""):
     """Check ``value`` for hyperparameter ``name``; return it ready for use.
 
     Returns a read-only float64 array (a copy, so the caller's array may change
-    later without changing the optimizer), or the callable itself.
+    later without changing the optimizer), or the callable itself. ``where`` ends
+    the messages (" for params['b']").
     """
-    _range(name)  # a schedule's name is checked now, its values when they are used
+    fact(name)  # a schedule's name is checked now, its values when they are used
     if callable(value):
         return value
-    array = _as_float_array(name, value)
-    _check_range(name, array)
+    array = _as_float_array(name, value, where)
+    _check_range(name, array, where)
     return array
 
 

@@ -29,7 +29,9 @@ agree to rounding (the tests check 1e-12).
 """
 
 import math
-from numbers import Integral, Real
+from numbers import Integral
+
+from .hyper import check_real
 
 
 class Schedule:
@@ -54,16 +56,6 @@ class Schedule:
         return [self(t) for t in range(1, steps + 1)]
 
 
-def _number(name, value, low=0.0, high=math.inf, low_open=False):
-    if isinstance(value, bool) or not isinstance(value, Real) or math.isnan(value):
-        raise TypeError(f"{name} must be a real number; got {value!r}")
-    below = value <= low if low_open else value < low
-    if below or value > high:
-        interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high == math.inf else ']'}"
-        raise ValueError(f"{name} must be in {interval}; got {value!r}")
-    return float(value)
-
-
 def _count(name, value, least=1):
     if isinstance(value, bool) or not isinstance(value, Integral) or value < least:
         raise ValueError(f"{name} must be an integer >= {least}; got {value!r}")
@@ -72,13 +64,13 @@ def _count(name, value, least=1):
 
 def constant(lr):
     """The same lr at every step."""
-    lr = _number("lr", lr)
+    lr = check_real("lr", lr)
     return Schedule("constant", {"lr": lr}, lambda t: lr)
 
 
 def step(lr, step_size, gamma=0.1):
     """lr, multiplied by gamma every step_size steps (torch's StepLR)."""
-    lr, gamma = _number("lr", lr), _number("gamma", gamma)
+    lr, gamma = check_real("lr", lr), check_real("gamma", gamma)
     step_size = _count("step_size", step_size)
     return Schedule("step", {"lr": lr, "step_size": step_size, "gamma": gamma},
                     lambda t: lr * gamma ** ((t - 1) // step_size))
@@ -86,7 +78,7 @@ def step(lr, step_size, gamma=0.1):
 
 def exponential(lr, gamma):
     """lr, multiplied by gamma at every step (torch's ExponentialLR)."""
-    lr, gamma = _number("lr", lr), _number("gamma", gamma)
+    lr, gamma = check_real("lr", lr), check_real("gamma", gamma)
     return Schedule("exponential", {"lr": lr, "gamma": gamma}, lambda t: lr * gamma ** (t - 1))
 
 
@@ -99,7 +91,7 @@ def cosine(lr, total_steps, lr_min=0.0):
 
     As in torch, it does not stop at lr_min: past total_steps it rises again.
     """
-    lr, lr_min = _number("lr", lr), _number("lr_min", lr_min)
+    lr, lr_min = check_real("lr", lr), check_real("lr_min", lr_min)
     total_steps = _count("total_steps", total_steps)
     return Schedule("cosine", {"lr": lr, "total_steps": total_steps, "lr_min": lr_min},
                     lambda t: _cosine(lr, total_steps, lr_min, t - 1))
@@ -111,7 +103,7 @@ def cosine_restarts(lr, period, period_mult=1, lr_min=0.0):
 
     The first cosine lasts period steps, each next one period_mult times longer.
     """
-    lr, lr_min = _number("lr", lr), _number("lr_min", lr_min)
+    lr, lr_min = check_real("lr", lr), check_real("lr_min", lr_min)
     period = _count("period", period)
     period_mult = _count("period_mult", period_mult)
 
@@ -134,8 +126,8 @@ def _linear(lr, warmup_steps, start_factor, k):
 def linear_warmup(lr, warmup_steps, start_factor=0.01):
     """From start_factor * lr up to lr in a straight line over warmup_steps steps, then lr
     (torch's LinearLR with end_factor = 1)."""
-    lr = _number("lr", lr)
-    start_factor = _number("start_factor", start_factor, low=0.0, high=1.0, low_open=True)
+    lr = check_real("lr", lr)
+    start_factor = check_real("start_factor", start_factor)
     warmup_steps = _count("warmup_steps", warmup_steps)
     return Schedule("linear_warmup",
                     {"lr": lr, "warmup_steps": warmup_steps, "start_factor": start_factor},
@@ -145,8 +137,8 @@ def linear_warmup(lr, warmup_steps, start_factor=0.01):
 def warmup_cosine(lr, warmup_steps, total_steps, start_factor=0.01, lr_min=0.0):
     """linear_warmup for warmup_steps steps, then cosine down to lr_min by total_steps
     (torch's SequentialLR of LinearLR and CosineAnnealingLR, milestone warmup_steps)."""
-    lr, lr_min = _number("lr", lr), _number("lr_min", lr_min)
-    start_factor = _number("start_factor", start_factor, low=0.0, high=1.0, low_open=True)
+    lr, lr_min = check_real("lr", lr), check_real("lr_min", lr_min)
+    start_factor = check_real("start_factor", start_factor)
     warmup_steps = _count("warmup_steps", warmup_steps)
     total_steps = _count("total_steps", total_steps, least=warmup_steps + 1)
 
@@ -169,11 +161,11 @@ def one_cycle(max_lr, total_steps, pct_start=0.3, div_factor=25.0, final_div_fac
     step. (torch's OneCycleLR also cycles the momentum by default; this is the
     learning rate alone.)
     """
-    max_lr = _number("max_lr", max_lr)
+    max_lr = check_real("max_lr", max_lr)
     total_steps = _count("total_steps", total_steps, least=2)
-    pct_start = _number("pct_start", pct_start, low=0.0, high=1.0)
-    div_factor = _number("div_factor", div_factor, low=0.0, low_open=True)
-    final_div_factor = _number("final_div_factor", final_div_factor, low=0.0, low_open=True)
+    pct_start = check_real("pct_start", pct_start)
+    div_factor = check_real("div_factor", div_factor)
+    final_div_factor = check_real("final_div_factor", final_div_factor)
     initial = max_lr / div_factor
     final = initial / final_div_factor
     peak = float(pct_start * total_steps) - 1  # the step (from 0) at which lr = max_lr

@@ -9,8 +9,9 @@
 The reader's function has the signature of the module's ``update`` (see
 ``mlopt/optimizers/<name>.py``). Both run from the same arrays for a few steps;
 the verdict names the first step and the variable (theta or which buffer) that
-differ, with the expected and the actual values. A wrong signature or an
-exception in the reader's code is reported as such, never as a crash here.
+differ, with the expected and the actual values. A wrong signature, an
+exception in the reader's code or a value that is not an array of real numbers
+is reported as such, never as a crash here.
 """
 
 import importlib
@@ -47,13 +48,66 @@ def _problem(steps):
 
 
 def _show(array):
-    return np.array2string(np.asarray(array), precision=6, separator=", ")
+    try:
+        return np.array2string(np.asarray(array), precision=6, separator=", ")
+    except Exception:  # noqa: BLE001  (whatever the reader returned, describe it, do not fail)
+        return _describe(array)
+
+
+def _describe(value):
+    """A short description of any value, for a verdict: never raises."""
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001
+        text = f"<a {type(value).__name__} whose repr fails>"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _real_array(value):
+    """``(array, None)`` for a real-valued array-like, else ``(None, what is wrong with it)``."""
+    if value is None:
+        return None, "None (is a return statement missing?)"
+    try:
+        array = np.asarray(value)
+    except Exception as error:  # noqa: BLE001  (ragged lists, objects whose __array__ raises, ...)
+        return None, f"{_describe(value)}, which is not an array ({type(error).__name__}: {error})"
+    if array.dtype.kind not in "biuf":
+        return None, f"{_describe(value)} of dtype {array.dtype}, not real numbers"
+    return array.astype(float), None
+
+
+def _call(function, name, inputs, values, call, t):
+    """``(outputs, None)`` from the reader's function, or ``(None, Verdict)`` saying why not."""
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):
+        signature = None  # a builtin or other callable without one: just call it
+    if signature is not None:
+        try:
+            signature.bind(*inputs, t=t, **values)
+        except TypeError as error:
+            return None, Verdict(False, f"{name}: could not call {call}: {error}")
+    try:
+        got = function(*inputs, t=t, **values)
+    except (Exception, SystemExit) as error:  # the reader's code failed: say so, do not crash
+        return None, Verdict(False, f"{name}: your function raised {type(error).__name__} at step {t}: "
+                                    f"{_describe(str(error))}", step=t)
+    if isinstance(got, list):
+        got = tuple(got)
+    return (got if isinstance(got, tuple) else (got,)), None
 
 
 def check(name, your_update, steps=6, **hyperparams):
-    """Run ``your_update`` beside mlopt's rule for optimizer ``name``; return a `Verdict`."""
+    """Run ``your_update`` beside mlopt's rule for optimizer ``name``; return a `Verdict`.
+
+    Whatever ``your_update`` does (raises, returns junk, None, NaN, wrong shapes or
+    dtypes, changes its inputs) the verdict says so; mlopt's own run is made from
+    its own arrays and is never affected.
+    """
     if name not in OPTIMIZERS:
         raise ValueError(f"name must be one of {list(OPTIMIZERS)}; got {name!r}")
+    if not callable(your_update):
+        return Verdict(False, f"{name}: the update to check must be a function; got {_describe(your_update)}")
     reference = importlib.import_module(f"mlopt.optimizers.{name}").update
     factory = OPTIMIZERS[name]
     values = {k: p.default for k, p in inspect.signature(factory).parameters.items()}
@@ -62,34 +116,37 @@ def check(name, your_update, steps=6, **hyperparams):
     optimizer = factory()
     buffers = optimizer.slot_names
     variables = ("theta", *buffers)
-    call = f"{getattr(your_update, '__name__', 'your function')}(theta, g, {', '.join(buffers) + ', ' if buffers else ''}t=..., {', '.join(f'{k}=...' for k in values)})"
+    arguments = ["theta", "g", *buffers, "t=...", *(f"{k}=..." for k in values)]
+    call = f"{getattr(your_update, '__name__', 'your function')}({', '.join(arguments)})"
 
     theta, gradient = _problem(steps)
     state = [np.full_like(theta, optimizer.initial[b]) for b in buffers]
     for t in range(1, steps + 1):
         g = gradient(theta, t)
         expected = reference(theta, g, *state, t=t, **values)
-        inputs = [theta.copy(), g.copy(), *(b.copy() for b in state)]
-        try:
-            got = your_update(*inputs, t=t, **values)
-        except TypeError as error:
-            if "argument" in str(error):
-                return Verdict(False, f"{name}: could not call {call}: {error}")
-            return Verdict(False, f"{name}: your function raised TypeError at step {t}: {error}", step=t)
-        except Exception as error:  # the reader's code failed: say so, do not crash
-            return Verdict(False, f"{name}: your function raised {type(error).__name__} at step {t}: {error}", step=t)
-        got = got if isinstance(got, tuple) else (got,)
+        inputs = [theta.copy(), g.copy(), *(b.copy() for b in state)]  # theirs to change
+        got, failed = _call(your_update, name, inputs, dict(values), call, t)
+        if failed is not None:  # a Verdict, whose truth is whether it passed
+            return failed
         if len(got) != len(variables):
             return Verdict(False, f"{name}: your function must return {len(variables)} values "
                                   f"({', '.join(variables)}); it returned {len(got)}", step=t)
-        for variable, want, have in zip(variables, expected, got):
-            have = np.asarray(have, dtype=float)
+        for variable, want, have in zip(variables, expected, got, strict=True):
+            have, wrong = _real_array(have)
+            if wrong:
+                return Verdict(False, f"{name}: at step {t} your function returned, for {variable}, {wrong}",
+                               step=t, variable=variable, expected=np.asarray(want))
             if have.shape != np.shape(want) or not np.allclose(have, want, rtol=RTOL, atol=ATOL):
-                message = f"{name}: differs at step {t} in {variable}:\n  expected {_show(want)}\n  got      {_show(have)}"
-                if have.shape == np.shape(want):  # how far off, when six digits look alike
+                message = (f"{name}: differs at step {t} in {variable}:\n"
+                           f"  expected {_show(want)}\n  got      {_show(have)}")
+                if have.shape != np.shape(want):
+                    message += f"\n  (shape {have.shape}, expected {np.shape(want)})"
+                elif np.isfinite(have).all():  # how far off, when six digits look alike
                     with np.errstate(divide="ignore", invalid="ignore"):
                         relative = np.max(np.abs(have - want) / np.maximum(np.abs(want), ATOL))
                     message += f"\n  largest relative difference {relative:.1e} (the check allows {RTOL:.0e})"
+                else:
+                    message += "\n  (not finite: NaN or infinity)"
                 return Verdict(False, message, step=t, variable=variable, expected=np.asarray(want), got=have)
         theta, *state = expected  # go on from the right values
     return Verdict(True, f"{name}: pass, your update matches mlopt.{name} for {steps} steps")

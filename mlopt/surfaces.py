@@ -8,8 +8,8 @@ points (many starts, a grid of learning rates, a contour grid).
 defaults (``SURFACES["quadratic"](condition=50, angle=30)`` gives another bowl).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Callable
 
 import numpy as np
 

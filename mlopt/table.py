@@ -32,13 +32,13 @@ class Table:
     def _lines(self):
         names = self.index or [""] * len(self.rows)
         header = ["", *self.columns] if self.index else self.columns
-        body = [[name, *row] if self.index else row for name, row in zip(names, self.rows)]
+        body = [[name, *row] if self.index else row for name, row in zip(names, self.rows, strict=True)]
         widths = [max(len(line[k]) for line in [header, *body]) for k in range(len(header))]
         left = 1 if self.index else 0  # the row names align left, the cells right
 
         def line(cells):
             return "  ".join(c.ljust(w) if k < left else c.rjust(w)
-                             for k, (c, w) in enumerate(zip(cells, widths))).rstrip()
+                             for k, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
 
         return [line(header), *(line(cells) for cells in body)]
 

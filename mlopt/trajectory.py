@@ -120,7 +120,7 @@ def sweep(factory, surface, steps, start=None, **grid):
     (name0, values0), (name1, values1) = axes
     opt = factory(**fixed, **{name0: values0[:, None, None], name1: values1[None, :, None]})
     start = surface.start if start is None else np.asarray(start, dtype=float)
-    for x in iterate(opt, surface, start, steps):
+    for x in iterate(opt, surface, start, steps):  # noqa: B007  (the last x is the result)
         pass
     with np.errstate(invalid="ignore"):
         loss = surface.f(x) - surface.f_min

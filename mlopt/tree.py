@@ -73,7 +73,7 @@ def _flatten_like(node, treedef, path, ref_path, leaves):
                 f"(missing: {_keys(set(keys) - set(node))}, "
                 f"unexpected: {_keys(set(node) - set(keys))})"
             )
-        for key, child in zip(keys, children):
+        for key, child in zip(keys, children, strict=True):
             _flatten_like(node[key], child, f"{path}[{key!r}]", f"{ref_path}[{key!r}]", leaves)
     else:
         children = treedef[1]
@@ -81,7 +81,7 @@ def _flatten_like(node, treedef, path, ref_path, leaves):
             raise ValueError(
                 f"{path} has {len(node)} items but {ref_path} has {len(children)}"
             )
-        for i, (item, child) in enumerate(zip(node, children)):
+        for i, (item, child) in enumerate(zip(node, children, strict=True)):
             _flatten_like(item, child, f"{path}[{i}]", f"{ref_path}[{i}]", leaves)
 
 
@@ -91,6 +91,16 @@ def _keys(keys):
 
 def _kind_of(node):
     return {dict: "dict", list: "list", tuple: "tuple"}.get(type(node), "array")
+
+
+def key_paths(treedef):
+    """The key path of each leaf, in `flatten`'s order: ``("layers", 0, "b")`` for
+    ``params["layers"][0]["b"]``, ``()`` for a single array."""
+    if treedef == LEAF:
+        return [()]
+    keys = treedef[1] if treedef[0] == "dict" else range(len(treedef[1]))
+    children = treedef[2] if treedef[0] == "dict" else treedef[1]
+    return [(key, *rest) for key, child in zip(keys, children, strict=True) for rest in key_paths(child)]
 
 
 def unflatten(treedef, leaves):
@@ -106,7 +116,7 @@ def _unflatten(treedef, leaves):
     if treedef == LEAF:
         return next(leaves)
     if treedef[0] == "dict":
-        return {key: _unflatten(child, leaves) for key, child in zip(treedef[1], treedef[2])}
+        return {key: _unflatten(child, leaves) for key, child in zip(treedef[1], treedef[2], strict=True)}
     children = [_unflatten(child, leaves) for child in treedef[1]]
     return children if treedef[0] == "list" else tuple(children)
 

@@ -1,22 +1,11 @@
-"""Hyperparameter settings shared by the tests: defaults and a non-default set."""
+"""Hyperparameter settings shared by the tests: defaults and a non-default set (from each
+optimizer's record in mlopt/records.py)."""
 
 import numpy as np
 
-NON_DEFAULT = {
-    "gd": dict(lr=0.05, weight_decay=0.1),
-    "momentum": dict(lr=0.02, beta=0.8, weight_decay=0.05),
-    "nesterov": dict(lr=0.02, beta=0.7, weight_decay=0.05),
-    "adagrad": dict(lr=0.3, eps=1e-6, weight_decay=0.02),
-    "rmsprop": dict(lr=0.01, beta=0.9, eps=1e-6, weight_decay=0.03),
-    "adadelta": dict(lr=0.7, rho=0.95, eps=1e-5, weight_decay=0.01),
-    "adam": dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.1),
-    "adamax": dict(lr=0.05, beta1=0.85, beta2=0.98, eps=1e-6, weight_decay=0.1),
-    "adamw": dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.3),
-    "amsgrad": dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.1),
-    "nadam": dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, momentum_decay=0.01, weight_decay=0.1),
-    "radam": dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.1),
-    "lion": dict(lr=0.01, beta1=0.8, beta2=0.95, weight_decay=0.5),
-}
+from mlopt.records import RECORDS
+
+NON_DEFAULT = {name: record.non_default for name, record in RECORDS.items()}
 
 SETTINGS = [(name, {}) for name in NON_DEFAULT] + [
     (name, hp) for name, hp in NON_DEFAULT.items()

@@ -10,7 +10,7 @@ import math
 
 
 def gd(theta, g, state, t, lr, weight_decay):
-    new = [th - lr * (gi + weight_decay * th) for th, gi in zip(theta, g)]
+    new = [th - lr * (gi + weight_decay * th) for th, gi in zip(theta, g, strict=True)]
     return new, {}
 
 

@@ -60,7 +60,8 @@ def test_a_schedule_is_checked_at_each_step():
 
 def test_a_grid_must_fit_the_parameters():
     opt = mlopt.adam(lr=np.full((20, 1), 0.1))
-    with pytest.raises(ValueError, match=re.escape("lr has shape (20, 1), which does not broadcast to params of shape (2,)")):
+    message = "lr has shape (20, 1), which does not broadcast to params of shape (2,)"
+    with pytest.raises(ValueError, match=re.escape(message)):
         opt.init(np.zeros(2))
     with pytest.raises(ValueError, match=re.escape("params['b'] of shape (3,)")):
         opt.init({"w": np.zeros((20, 3)), "b": np.zeros(3)})
@@ -149,7 +150,7 @@ def test_a_state_of_another_optimizer_is_refused():
     ],
 )
 def test_a_state_of_another_params_tree_is_refused(other, message):
-    for name, factory in mlopt.OPTIMIZERS.items():
+    for factory in mlopt.OPTIMIZERS.values():
         state = factory().init(np.ones(2))
         with pytest.raises(ValueError, match=re.escape(message)):
             factory().update(other, state, other)
@@ -171,7 +172,8 @@ def test_a_hand_edited_state_with_wrong_buffer_shapes_is_refused():
     params = {"w": np.ones(3)}
     state = mlopt.adam().init(params)
     broken = state._replace(slots={**state.slots, "m": {"w": np.zeros(1)}})
-    with pytest.raises(ValueError, match=re.escape("state.slots['m']['w'] has shape (1,) but params['w'] has shape (3,)")):
+    message = "state.slots['m']['w'] has shape (1,) but params['w'] has shape (3,)"
+    with pytest.raises(ValueError, match=re.escape(message)):
         mlopt.adam().update(params, broken, params)
 
 
@@ -179,8 +181,8 @@ def test_a_hand_edited_state_with_wrong_buffer_shapes_is_refused():
 def test_a_hyperparameter_without_a_range_says_where_to_add_it(value):
     """A new optimizer's hyperparameter that mlopt.hyper does not know yet: a TypeError that
     names it and the table to add it to, for a constant and for a schedule alike."""
-    def rule(theta, g, *, t, lr, gamma):
+    def rule(theta, g, *, t, lr, zeta):
         return (theta - lr * g,)
 
-    with pytest.raises(TypeError, match=r"hyperparameter 'gamma' has no range: add it to RANGES in mlopt/hyper.py"):
-        mlopt.Optimizer("new", rule, lr=0.1, gamma=value)
+    with pytest.raises(TypeError, match=r"hyperparameter 'zeta' has no range: add it to FACTS in mlopt/hyper.py"):
+        mlopt.Optimizer("new", rule, lr=0.1, zeta=value)

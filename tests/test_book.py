@@ -12,11 +12,13 @@ import re
 import sys
 import urllib.parse
 
-import mlopt
 import nbformat
 import pytest
 import yaml
 from browser import axe_violations, watch
+
+import mlopt
+from mlopt.records import record
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tools"))
 import book_pdf  # noqa: E402  (its chapters(): the toc's documents in reading order)
@@ -75,13 +77,9 @@ def test_no_third_party_file_sits_in_static(site):
     assert (site / "mathjax" / "tex-chtml.js").exists() and (site / "widgets" / "embed-amd.js").exists()
 
 
-# Optimizers that share a chapter with another (the chapter's file name).
-SHARED_CHAPTER = {"amsgrad": "adamw"}
-
-
 @pytest.mark.parametrize("name", list(mlopt.OPTIMIZERS))
 def test_a_chapter_shows_the_modules_own_function(site, name):
-    html = (site / "book" / f"{SHARED_CHAPTER.get(name, name)}.html").read_text()
+    html = (site / "book" / f"{record(name).chapter}.html").read_text()
     source = (ROOT / "mlopt" / "optimizers" / f"{name}.py").read_text()
     function = next(n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == "update")
     body = ast.get_source_segment(source, function)

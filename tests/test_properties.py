@@ -11,14 +11,11 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import mlopt
+from mlopt.hyper import FACTS
 
 NAMES = list(mlopt.OPTIMIZERS)
-RANGES = {
-    "lr": st.floats(0.0, 1.0),
-    "weight_decay": st.floats(0.0, 0.5),
-    "eps": st.floats(0.0, 1e-3),
-}
-BETA = st.floats(0.0, 0.999)  # beta, beta1, beta2, rho
+# Where each hyperparameter is drawn from: mlopt.hyper.FACTS, the one table of them.
+RANGES = {name: st.floats(*fact.sample) for name, fact in FACTS.items() if fact.sample}
 finite = st.floats(-10, 10, allow_nan=False, width=64)
 shapes = hnp.array_shapes(min_dims=0, max_dims=3, max_side=4)
 
@@ -35,14 +32,15 @@ def hyperparams_of(name):
 @st.composite
 def optimizer_settings(draw):
     name = draw(st.sampled_from(NAMES))
-    hp = {key: draw(RANGES.get(key, BETA)) for key in hyperparams_of(name)}
+    hp = {key: draw(RANGES[key]) for key in hyperparams_of(name)}
     return name, hp
 
 
 def run(opt, params, steps, state=None):
     state = opt.init(params) if state is None else state
     for _ in range(steps):
-        grads = tree_map(lambda x: gradient(x, state.step + 1), params)
+        t = state.step + 1
+        grads = tree_map(lambda x, t=t: gradient(x, t), params)
         params, state = opt.update(grads, state, params)
     return params, state
 
@@ -82,7 +80,7 @@ def test_update_mutates_nothing_it_was_given(setting, shape, data):
     grads = tree_map(lambda x: data.draw(hnp.arrays(np.float64, x.shape, elements=finite)), params)
     copies = [tree_map(np.copy, x) for x in (params, grads, state.slots)]
     new_params, new_state = opt.update(grads, state, params)
-    for original, copy in zip((params, grads, state.slots), copies):
+    for original, copy in zip((params, grads, state.slots), copies, strict=True):
         assert_same(original, copy)
     assert state.step == 2 and new_state.step == 3
     for new in leaves(new_params) + leaves(new_state.slots):
@@ -100,7 +98,7 @@ def test_a_grid_run_equals_each_setting_run_alone(setting, rows, columns, data):
     """Hyperparameter arrays of shape (rows, 1) == one run per row with plain floats."""
     name, hp = setting
     grid = {
-        key: np.array([data.draw(RANGES.get(key, BETA)) for _ in range(rows)])
+        key: np.array([data.draw(RANGES[key]) for _ in range(rows)])
         for key in data.draw(st.lists(st.sampled_from(hyperparams_of(name)), min_size=1, unique=True))
     }
     params = data.draw(hnp.arrays(np.float64, (rows, columns), elements=finite))

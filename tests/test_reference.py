@@ -54,7 +54,7 @@ def test_schedules_are_called_with_the_step_number(name):
         return NON_DEFAULT[name]["lr"] / np.sqrt(t)
 
     hp = {**NON_DEFAULT[name], "lr": lr}
-    for t, theta, state, ref_theta, ref_state in run_both(name, hp, steps=8):
+    for t, theta, _, ref_theta, _ in run_both(name, hp, steps=8):
         assert_close(theta, ref_theta, f"{name} theta at step {t}")
     assert seen[::2] == list(range(1, 9))  # mlopt's call, then the reference's
 

@@ -1,12 +1,15 @@
 """The self-check: a right rule passes; a wrong one is located; a broken one is reported."""
 
 import importlib
+import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mlopt
-from mlopt.selfcheck import check
+from mlopt.selfcheck import Verdict, check
 
 
 @pytest.mark.parametrize("name", list(mlopt.OPTIMIZERS))
@@ -44,7 +47,10 @@ def test_a_wrong_buffer_is_named():
 
     verdict = check("momentum", momentum_with_dampening)
     assert verdict.step == 1 and verdict.variable == "theta"
-    verdict = check("momentum", lambda theta, g, v, *, t, lr, beta, weight_decay: (theta - lr * (beta * v + g), beta * v + 2 * g))
+    def doubled_g_in_v(theta, g, v, *, t, lr, beta, weight_decay):
+        return theta - lr * (beta * v + g), beta * v + 2 * g
+
+    verdict = check("momentum", doubled_g_in_v)
     assert verdict.variable == "v"
 
 
@@ -67,3 +73,84 @@ def test_any_hyperparameter_can_be_set_including_lr():
     assert check("adadelta", adadelta_with_lr_inside).passed  # lr = 1: no difference
     verdict = check("adadelta", adadelta_with_lr_inside, lr=0.5)
     assert (verdict.step, verdict.variable) == (1, "Edx2")
+
+
+def right_update(name):
+    return importlib.import_module(f"mlopt.optimizers.{name}").update
+
+
+class Unconvertible:
+    def __array__(self, *args, **kwargs):
+        raise RuntimeError("no array here")
+
+
+def junk():
+    """Values a reader's function might return in place of an array."""
+    return st.sampled_from([
+        None, "theta", b"bytes", 3 + 4j, object(), Unconvertible(), {"theta": 1.0}, [[1.0], [1.0, 2.0]],
+        np.array(["a", "b"]), np.array([1 + 1j] * 5), np.array([None] * 5), np.full(5, np.nan),
+        np.full(5, np.inf), np.zeros(4), np.zeros((5, 1)), np.float64(1.0), np.zeros(5, dtype=bool),
+    ])
+
+
+@st.composite
+def hostile(draw, name):
+    """A function that misbehaves in one of many ways, after doing the right thing or not."""
+    behaviour = draw(st.sampled_from(["junk", "raise", "count", "mutate", "shape", "dtype", "late"]))
+    position = draw(st.integers(0, 4))
+    value = draw(junk())
+    error = draw(st.sampled_from([ValueError("bad"), TypeError("an argument is wrong"), ZeroDivisionError(),
+                                  KeyError("m"), RecursionError(), SystemExit(3), FloatingPointError()]))
+    late = draw(st.integers(1, 6))
+    rule = right_update(name)
+
+    def update(theta, g, *buffers, t, **hyperparams):
+        if behaviour == "late" and t < late:
+            return rule(theta, g, *buffers, t=t, **hyperparams)
+        if behaviour == "raise" or (behaviour == "late" and position % 2):
+            raise error
+        out = list(rule(theta, g, *buffers, t=t, **hyperparams))
+        if behaviour == "mutate":  # scribble over every input, then return the right values
+            for array in (theta, g, *buffers):
+                array[...] = np.nan
+            return tuple(out)
+        if behaviour == "count":
+            return tuple(out[: position % len(out)]) if position % 2 else tuple(out) + (value,)
+        index = position % len(out)
+        out[index] = {"junk": value, "late": value, "shape": np.atleast_1d(out[index])[:-1],
+                      "dtype": np.asarray(out[index]).astype(np.float16)}[behaviour]
+        return tuple(out)
+
+    update.behaviour = behaviour
+    return update
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(list(mlopt.OPTIMIZERS)), st.data())
+def test_no_function_makes_the_check_crash(name, data):
+    """Hostile functions get a verdict that names what went wrong, and mlopt's own run
+    is untouched: the right rule still passes afterwards, with the same message."""
+    function = data.draw(hostile(name))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a reader's float16 or NaN may warn; that is theirs
+        verdict = check(name, function)
+    assert isinstance(verdict, Verdict) and verdict.message.startswith(f"{name}: ")
+    if function.behaviour == "mutate":  # their copies only: the check goes on from its own values
+        assert verdict.passed, verdict.message
+    else:
+        assert not verdict.passed, verdict.message
+        assert verdict.step is not None or "could not call" in verdict.message
+    again = check(name, right_update(name))
+    assert again.passed and again.message == f"{name}: pass, your update matches mlopt.{name} for 6 steps"
+
+
+def test_what_went_wrong_is_said():
+    def returns(value):
+        return lambda theta, g, v, *, t, lr, beta, weight_decay: (value, v)
+
+    assert "returned, for theta, None (is a return statement missing?)" in check("momentum", returns(None)).message
+    assert "'theta' of dtype <U5, not real numbers" in check("momentum", returns("theta")).message
+    assert "which is not an array" in check("momentum", returns([[1.0], [1.0, 2.0]])).message
+    assert "(shape (4,), expected (5,))" in check("momentum", returns(np.zeros(4))).message
+    assert "(not finite: NaN or infinity)" in check("momentum", returns(np.full(5, np.nan))).message
+    assert "must be a function; got 3" in check("momentum", 3).message

@@ -58,7 +58,7 @@ def test_student_version(path):
             assert errors(cell) == [], (i, cell.source[:200])
 
     # Pasting the solutions back: every self-check passes.
-    for i, solution in zip(stubs, solutions):
+    for i, solution in zip(stubs, solutions, strict=True):
         student.cells[i].source = solution
     ran = run(nbformat.from_dict(student))
     for i in stubs:

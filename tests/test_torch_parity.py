@@ -10,98 +10,21 @@ import pytest
 from cases import SETTING_IDS, SETTINGS, assert_close, gradient
 
 import mlopt
+from mlopt.records import RECORDS
 
 torch = pytest.importorskip("torch")
 torch.set_default_dtype(torch.float64)
 
 STEPS = 20
 
-# name -> (torch class, how our hyperparameters map to its arguments, our buffer -> its state key)
+# name -> (torch class, how our hyperparameters map to its arguments, our buffer -> its state key),
+# from each optimizer's record; the others (torch.optim has no such class) rely on tests/reference.py.
 TORCH = {
-    "gd": (torch.optim.SGD, lambda lr, weight_decay: dict(lr=lr, weight_decay=weight_decay), {}),
-    "momentum": (
-        torch.optim.SGD,
-        lambda lr, beta, weight_decay: dict(lr=lr, momentum=beta, weight_decay=weight_decay),
-        {"v": "momentum_buffer"},
-    ),
-    "nesterov": (
-        torch.optim.SGD,
-        lambda lr, beta, weight_decay: dict(
-            lr=lr, momentum=beta, nesterov=True, weight_decay=weight_decay
-        ),
-        {"v": "momentum_buffer"},
-    ),
-    "adagrad": (
-        torch.optim.Adagrad,
-        lambda lr, eps, weight_decay: dict(lr=lr, eps=eps, weight_decay=weight_decay),
-        {"G": "sum"},
-    ),
-    "rmsprop": (
-        torch.optim.RMSprop,
-        lambda lr, beta, eps, weight_decay: dict(
-            lr=lr, alpha=beta, eps=eps, weight_decay=weight_decay
-        ),
-        {"v": "square_avg"},
-    ),
-    "adadelta": (
-        torch.optim.Adadelta,
-        lambda lr, rho, eps, weight_decay: dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay),
-        {"Eg2": "square_avg", "Edx2": "acc_delta"},
-    ),
-    "adam": (
-        torch.optim.Adam,
-        lambda lr, beta1, beta2, eps, weight_decay: dict(
-            lr=lr, betas=(beta1, beta2), eps=eps, weight_decay=weight_decay
-        ),
-        {"m": "exp_avg", "v": "exp_avg_sq"},
-    ),
-    "adamax": (
-        torch.optim.Adamax,
-        lambda lr, beta1, beta2, eps, weight_decay: dict(
-            lr=lr, betas=(beta1, beta2), eps=eps, weight_decay=weight_decay
-        ),
-        {"m": "exp_avg", "u": "exp_inf"},
-    ),
-    "adamw": (
-        torch.optim.AdamW,
-        lambda lr, beta1, beta2, eps, weight_decay: dict(
-            lr=lr, betas=(beta1, beta2), eps=eps, weight_decay=weight_decay
-        ),
-        {"m": "exp_avg", "v": "exp_avg_sq"},
-    ),
-    "amsgrad": (
-        torch.optim.Adam,
-        lambda lr, beta1, beta2, eps, weight_decay: dict(
-            lr=lr, betas=(beta1, beta2), eps=eps, weight_decay=weight_decay, amsgrad=True
-        ),
-        {"m": "exp_avg", "v": "exp_avg_sq", "v_max": "max_exp_avg_sq"},
-    ),
-    "nadam": (
-        torch.optim.NAdam,
-        lambda lr, beta1, beta2, eps, momentum_decay, weight_decay: dict(
-            lr=lr, betas=(beta1, beta2), eps=eps, momentum_decay=momentum_decay,
-            weight_decay=weight_decay,
-        ),
-        # torch keeps one mu_product per tensor; mlopt one per element (all equal)
-        {"m": "exp_avg", "v": "exp_avg_sq", "mu_product": "mu_product"},
-    ),
-    "radam": (
-        torch.optim.RAdam,
-        lambda lr, beta1, beta2, eps, weight_decay: dict(
-            lr=lr, betas=(beta1, beta2), eps=eps, weight_decay=weight_decay
-        ),
-        {"m": "exp_avg", "v": "exp_avg_sq"},
-    ),
+    name: (getattr(torch.optim, record.torch.cls), record.torch.arguments, record.torch.buffers)
+    for name, record in RECORDS.items() if record.torch
 }
-
-# Optimizers torch.optim does not have: tests/reference.py is their only check.
-NOT_IN_TORCH = {"lion"}
-TORCH_SETTINGS = [(name, hp) for name, hp in SETTINGS if name not in NOT_IN_TORCH]
-TORCH_IDS = [i for (name, _), i in zip(SETTINGS, SETTING_IDS) if name not in NOT_IN_TORCH]
-
-
-def test_every_optimizer_has_a_torch_counterpart():
-    assert set(TORCH) == set(mlopt.OPTIMIZERS) - NOT_IN_TORCH
+TORCH_SETTINGS = [(name, hp) for name, hp in SETTINGS if name in TORCH]
+TORCH_IDS = [i for (name, _), i in zip(SETTINGS, SETTING_IDS, strict=True) if name in TORCH]
 
 
 def full_hyperparams(name, hp):
@@ -138,10 +61,10 @@ def compare_run(name, opt, params, groups, to_leaves, from_leaves):
     for t in range(1, STEPS + 1):
         params, state = opt.update(tree_gradient(params, t), state, params)
         torch_params = from_leaves([tensor.detach().numpy() for tensor in tensors])
-        for tensor, g in zip(tensors, to_leaves(tree_gradient(torch_params, t))):
+        for tensor, g in zip(tensors, to_leaves(tree_gradient(torch_params, t)), strict=True):
             tensor.grad = torch.from_numpy(np.array(g))
         torch_opt.step()
-        for i, (ours, tensor) in enumerate(zip(to_leaves(params), tensors)):
+        for i, (ours, tensor) in enumerate(zip(to_leaves(params), tensors, strict=True)):
             assert_close(ours, tensor.detach().numpy(), f"{name} theta[{i}] at step {t}")
             for slot, key in buffers.items():
                 ours_buffer = to_leaves(state.slots[slot])[i]
@@ -174,7 +97,7 @@ def test_dict_tree(name, hp):
         params,
         groups,
         lambda tree: [tree[key] for key in params],
-        lambda leaves: dict(zip(params, leaves)),
+        lambda leaves: dict(zip(params, leaves, strict=True)),
     )
 
 
@@ -187,5 +110,5 @@ def test_grid_of_learning_rates(name, hp):
     theta = rng.normal(size=(5, 2))
     rows = [torch.tensor(theta[i], requires_grad=True) for i in range(5)]
     opt = mlopt.OPTIMIZERS[name](**{**hp, "lr": lrs[:, None]})
-    groups = [(row, {**hp, "lr": float(lr)}) for row, lr in zip(rows, lrs)]
+    groups = [(row, {**hp, "lr": float(lr)}) for row, lr in zip(rows, lrs, strict=True)]
     compare_run(name, opt, theta, groups, list, np.stack)

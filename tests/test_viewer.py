@@ -8,7 +8,7 @@ import pytest
 from browser import watch
 
 import mlopt
-from mlopt.viewer import static_explorer
+from mlopt.viz.viewer import static_explorer
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,7 @@ def test_moving_a_learning_rate_changes_the_picture(page):
     assert slider.input_value() == "15"
     assert canvas(page) != before
     assert slider.evaluate("s => s.nextElementSibling.value") != label
-    expected = mlopt.viewer.lr_grid("momentum")[15]
+    expected = mlopt.viz.viewer.lr_grid("momentum")[15]
     assert float(slider.evaluate("s => s.nextElementSibling.value")) == pytest.approx(expected, rel=1e-2)
 
 

@@ -1,4 +1,4 @@
-"""The explorer on a plain web page (mlopt.webpage): its widgets listed as data, and a
+"""The explorer on a plain web page (mlopt.viz.webpage): its widgets listed as data, and a
 change from the page applied to the very widgets Jupyter shows."""
 
 import io
@@ -11,7 +11,7 @@ from PIL import Image
 pytest.importorskip("ipywidgets")
 
 import mlopt  # noqa: E402
-from mlopt.webpage import Page  # noqa: E402
+from mlopt.viz.webpage import Page  # noqa: E402
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from PIL import Image
 pytest.importorskip("ipywidgets")
 
 import mlopt  # noqa: E402
-from mlopt import widgets  # noqa: E402
+from mlopt.records import record  # noqa: E402
+from mlopt.viz import widgets  # noqa: E402
 
 
 @pytest.fixture
@@ -56,7 +57,7 @@ def test_the_sliders_follow_the_optimizer(explorer):
     explorer.controls["optimizer"].value = "momentum"
     assert shown() == ["beta", "weight_decay"]
     assert explorer.controls["beta"].value == 0.9
-    assert explorer.controls["lr"].value == pytest.approx(widgets.START_LR["momentum"])
+    assert explorer.controls["lr"].value == pytest.approx(record("momentum").start_lr)
     explorer.controls["optimizer"].value = "adadelta"
     assert shown() == ["rho", "eps", "weight_decay"]
     assert list(explorer.scene.paths) == ["adadelta"]
@@ -131,11 +132,3 @@ def test_the_start_and_the_steps(explorer):
     path = explorer.scene.paths["adam"]
     assert path.shape == (51, 2) and np.array_equal(path[0], [0.5, 2.0])
     assert c["step"].max == 50 and c["play"].max == 50
-
-
-def test_every_optimizer_is_in_exactly_one_family():
-    """The grouped figures (comparison, real data) draw each optimizer once."""
-    from mlopt import plot
-
-    members = [name for family in plot.FAMILIES.values() for name in family]
-    assert sorted(members) == sorted(mlopt.OPTIMIZERS)

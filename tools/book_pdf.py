@@ -23,7 +23,8 @@ from browser import CHROMIUM, serve  # noqa: E402
 NAME = "book.pdf"
 READY = """async () => {
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
-  await Promise.all(Array.from(document.images, i => i.complete ? null : new Promise(r => { i.onload = i.onerror = r; })));
+  await Promise.all(Array.from(document.images,
+                               i => i.complete ? null : new Promise(r => { i.onload = i.onerror = r; })));
 }"""
 
 

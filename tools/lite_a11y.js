@@ -28,7 +28,7 @@
       }
     });
     // ipywidgets' Image has no alt text; the explorer says what its picture shows in
-    // the caption right under it (mlopt.widgets.Explorer.describe), which becomes the alt.
+    // the caption right under it (mlopt.viz.widgets.Explorer.describe), which becomes the alt.
     document.querySelectorAll("img.widget-image").forEach(function (image) {
       var caption = image.nextElementSibling;
       var text = caption && caption.classList.contains("widget-html") ? caption.textContent.trim() : "";

@@ -36,6 +36,7 @@ FIRST_CELL = """\
 # Install mlopt where it is missing: in the browser (the website's "Run in your browser",
 # JupyterLite) from the website's own files, elsewhere (Colab) from the book's repository.
 import sys
+
 if sys.platform == "emscripten":
     %pip install --quiet mlopt ipywidgets tqdm
 try:

@@ -6,10 +6,10 @@
 - Each chapter page starts with a "Run in your browser" link to its notebook there
   (and to its student version), saying what the first visit downloads.
 - The live explorer's static picture links to the same place (its link is written
-  as ``mlopt.widgets.LIVE_LINK`` and replaced here by the page's address), and
+  as ``mlopt.viz.widgets.LIVE_LINK`` and replaced here by the page's address), and
   static/live_explorer.js gives it a button that makes it live in place: the same
   Explorer, run by Pyodide in a web worker (static/live_worker.js) from the files
-  of ``lite/``, with no notebook around it (mlopt/webpage.py).
+  of ``lite/``, with no notebook around it (mlopt/viz/webpage.py).
 
 Their styles are in static/book.css (offline_site.py adds it).
 """
@@ -18,8 +18,9 @@ import html
 import pathlib
 import sys
 
-from mlopt.widgets import LIVE_LINK
 from sphinx.util import logging
+
+from mlopt.viz.widgets import LIVE_LINK
 
 logger = logging.getLogger(__name__)
 

@@ -3,6 +3,7 @@
 import inspect
 import sys
 
+from ..hyper import fact
 from .adadelta import adadelta
 from .adagrad import adagrad
 from .adam import adam
@@ -28,12 +29,17 @@ OPTIMIZERS = {
 
 
 def _with_the_maths(factory):
-    """Make ``help(mlopt.adam)`` show the maths: the factory's summary and example, its
-    defaults, then its module's docstring (algorithm box, reference, conventions), which
-    stays the one place those are written."""
-    defaults = ", ".join(f"{name}={p.default!r}" for name, p in inspect.signature(factory).parameters.items())
+    """Make ``help(mlopt.adam)`` show the maths: the factory's summary and example, each
+    hyperparameter with its default, allowed values and meaning (from mlopt.hyper.FACTS),
+    then its module's docstring (algorithm box, reference, conventions), which stays the
+    one place those are written."""
+    rows = [
+        f"    {name}={p.default!r}  in {fact(name).interval()}: {fact(name).meaning}"
+        for name, p in inspect.signature(factory).parameters.items()
+    ]
     module = inspect.cleandoc(sys.modules[factory.__module__].__doc__)
-    factory.__doc__ = f"{inspect.cleandoc(factory.__doc__)}\n\nDefaults: {defaults}.\n\n{module}"
+    factory.__doc__ = (f"{inspect.cleandoc(factory.__doc__)}\n\nHyperparameters (default, allowed values, "
+                       f"meaning):\n\n" + "\n".join(rows) + f"\n\n{module}")
     return factory
 
 

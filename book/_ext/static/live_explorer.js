@@ -1,7 +1,7 @@
 // Each explorer's picture on a chapter page gets a button that makes it live in place:
 // Python (Pyodide), numpy, matplotlib and mlopt start in a web worker (live_worker.js),
 // from the files of the site's in-browser edition, and the page draws the explorer's
-// controls as HTML from the list mlopt.webpage.Page sends. Moving a control sends its
+// controls as HTML from the list mlopt.viz.webpage.Page sends. Moving a control sends its
 // value to Python; the worker answers with the controls and the new picture. While
 // Python works, moves are coalesced: only the latest value of each control is sent.
 "use strict";

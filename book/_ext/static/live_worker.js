@@ -1,7 +1,7 @@
 // The website's live explorers run here: Pyodide in a web worker, started by
 // live_explorer.js with the address of the site's in-browser edition ("lite"). Every
 // file comes from that folder (its Pyodide, its lock, its wheels); nothing else is
-// fetched. Python: mlopt.webpage.Page, the same Explorer that Jupyter shows.
+// fetched. Python: mlopt.viz.webpage.Page, the same Explorer that Jupyter shows.
 //
 // Messages in:  {type: "start", lite}  {type: "open", key, explorer}  {type: "set", key, id, value}
 // Messages out: {type: "phase", name, ms}  {key, tree, image}  {key, error}
@@ -47,7 +47,7 @@ async function start(lite) {
   phase("packages", since); since = performance.now();
   pyodide.runPython(`
 import json
-from mlopt.webpage import Page
+from mlopt.viz.webpage import Page
 pages = {}
 
 def reply(key, widget_id=None, value=None):

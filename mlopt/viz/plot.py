@@ -10,30 +10,24 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LogNorm
 
-from .optimizers import OPTIMIZERS
-from .trajectory import trajectory
+from ..optimizers import OPTIMIZERS
+from ..records import FAMILIES
+from ..trajectory import trajectory
 
 # Okabe & Ito (2008), without the yellow, which is hard to see on a light background.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 LINESTYLES = ["-", "--", ":"]
 
-# A learning rate to start each optimizer with in pictures: one that moves
-# visibly in a few hundred steps on most surfaces (the sliders find better ones).
-START_LR = {
-    "gd": 1e-3, "momentum": 1e-3, "nesterov": 1e-3, "adagrad": 0.5,
-    "rmsprop": 1e-2, "adadelta": 1.0, "adam": 0.05, "adamax": 0.05,
-    "adamw": 0.05, "amsgrad": 0.05, "nadam": 0.05, "radam": 0.05, "lion": 0.01,
-}
 _ORDER = list(OPTIMIZERS)
 
-# Families of optimizers, for figures that would otherwise draw thirteen colours
-# on one panel: one panel (or row) per family. Every optimizer is in exactly one.
-FAMILIES = {
-    "gradient descent and momentum": ["gd", "momentum", "nesterov"],
-    "per-coordinate step sizes": ["adagrad", "rmsprop", "adadelta"],
-    "Adam and its variants": ["adam", "adamax", "adamw", "amsgrad", "nadam", "radam"],
-    "sign of the momentum": ["lion"],
-}
+# How a path looks in every picture (these figures, the explorer's scene, the website's
+# viewer): a line in its optimizer's colour and dashes, a hollow circle at the start, a
+# filled one at the end, and its loss floored where the pictures' log axes stop.
+LINE_WIDTH = 1.8
+START = dict(marker="o", markersize=8, markerfacecolor="white", markeredgewidth=1.6)  # edge: its colour
+END = dict(marker="o", markersize=7, markeredgecolor="white", markeredgewidth=1.0)  # face: its colour
+DASHES = {"-": [], "--": [6, 4], ":": [2, 3]}  # matplotlib's line styles as canvas dash patterns
+LOSS_FLOOR = 1e-14
 
 
 def style(name):
@@ -45,6 +39,11 @@ def style(name):
     }
 
 
+def markers(color):
+    """Keyword arguments for a path's start and end markers in ``color``."""
+    return {**START, "markeredgecolor": color}, {**END, "color": color}
+
+
 def by_family(axes, curves, legend=True, **kwargs):
     """One panel per family of `FAMILIES`: its optimizers in their colours over all the
     others in light grey, so that no panel has more than six colours.
@@ -52,7 +51,7 @@ def by_family(axes, curves, legend=True, **kwargs):
     ``axes`` holds one Axes per family; ``curves`` maps an optimizer to its ``(x, y)``;
     other keyword arguments go to every line (``marker``, ``drawstyle``, ...).
     """
-    for ax, (family, members) in zip(axes, FAMILIES.items()):
+    for ax, (family, members) in zip(axes, FAMILIES.items(), strict=True):
         for name, (x, y) in curves.items():
             if name not in members:
                 ax.plot(x, y, color="0.8", linewidth=1, **kwargs)
@@ -99,14 +98,14 @@ def path(ax, xy, label=None, **kwargs):
     Returns ``(line, start_marker, end_marker)``. A diverged path (NaN from some
     step on) ends where it left the picture.
     """
-    kw = {**style(label or ""), "linewidth": 1.6, **kwargs}
+    kw = {**style(label or ""), "linewidth": LINE_WIDTH, **kwargs}
     xy = np.asarray(xy)
     (line,) = ax.plot(xy[:, 0], xy[:, 1], label=label, zorder=4, **kw)
     finite = xy[np.isfinite(xy).all(axis=1)]
-    (start,) = ax.plot(*xy[0], marker="o", markersize=7, markerfacecolor="white",
-                       markeredgecolor=kw["color"], markeredgewidth=1.6, zorder=5)
+    start_kw, end_kw = markers(kw["color"])
+    (start,) = ax.plot(*xy[0], zorder=5, **start_kw)
     end_xy = finite[-1] if len(finite) else xy[0]
-    (end,) = ax.plot(*end_xy, marker="o", markersize=5, color=kw["color"], zorder=5)
+    (end,) = ax.plot(*end_xy, zorder=5, **end_kw)
     return line, start, end
 
 
@@ -119,16 +118,16 @@ def paths(ax, runs, legend=True):
 
 
 def loss_values(surface, xy):
-    """J - J_min along a path, floored at 1e-16 so that it can go on a log axis."""
+    """J - J_min along a path, floored at `LOSS_FLOOR` so that it can go on a log axis."""
     with np.errstate(invalid="ignore"):
-        return np.maximum(surface.f(np.asarray(xy)) - surface.f_min, 1e-16)
+        return np.maximum(surface.f(np.asarray(xy)) - surface.f_min, LOSS_FLOOR)
 
 
 def loss_curves(ax, surface, runs, legend=True):
     """Loss above the minimum against the step, on a log axis; returns the lines."""
     lines = {}
     for label, xy in runs.items():
-        (lines[label],) = ax.plot(loss_values(surface, xy), label=label, linewidth=1.6, **style(label))
+        (lines[label],) = ax.plot(loss_values(surface, xy), label=label, linewidth=LINE_WIDTH, **style(label))
     ax.set(yscale="log", xlabel="step $t$", ylabel=r"$J(\theta_t) - J^\star$")
     ax.grid(True, which="major", alpha=0.3)
     if legend:

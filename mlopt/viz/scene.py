@@ -9,13 +9,11 @@ on top ("blitting") and encodes the result as JPEG.
 import io
 
 import numpy as np
-from matplotlib.figure import Figure
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from PIL import Image
 
 from . import plot
-
-LOSS_FLOOR = 1e-14
 
 
 class Scene:
@@ -45,7 +43,7 @@ class Scene:
         title = f"{surface.name}: ${surface.formula}$" if surface.formula else surface.name
         self.ax_path.set_title(title, fontsize="medium")
         top = max(float(plot.grid(surface, 60)[2].max()), 1.0) * 3
-        self.ax_loss.set(yscale="log", xlim=(0, steps), ylim=(LOSS_FLOOR, top),
+        self.ax_loss.set(yscale="log", xlim=(0, steps), ylim=(plot.LOSS_FLOOR, top),
                          xlabel="step $t$", ylabel=r"$J(\theta_t) - J^\star$")
         self.ax_loss.grid(True, which="major", alpha=0.3)
         self.artists = {}
@@ -66,12 +64,11 @@ class Scene:
         self.artists = {}
         for label in labels:
             kw = plot.style(label)
-            (line,) = self.ax_path.plot([], [], linewidth=1.8, label=label, **kw)
-            (start,) = self.ax_path.plot([], [], marker="o", markersize=8, markerfacecolor="white",
-                                         markeredgecolor="black", zorder=5)
-            (end,) = self.ax_path.plot([], [], marker="o", markersize=7, color=kw["color"],
-                                       markeredgecolor="white")
-            (loss,) = self.ax_loss.plot([], [], linewidth=1.6, label=label, **kw)
+            start_kw, end_kw = plot.markers(kw["color"])
+            (line,) = self.ax_path.plot([], [], linewidth=plot.LINE_WIDTH, label=label, **kw)
+            (start,) = self.ax_path.plot([], [], zorder=5, **start_kw)
+            (end,) = self.ax_path.plot([], [], zorder=5, **end_kw)
+            (loss,) = self.ax_loss.plot([], [], linewidth=plot.LINE_WIDTH, label=label, **kw)
             self.artists[label] = (line, start, end, loss)
             for artist in self.artists[label]:
                 artist.set_animated(True)

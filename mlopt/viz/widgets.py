@@ -2,11 +2,11 @@
 
 Only standard ipywidgets are used (no front-end extension), so it runs in
 JupyterLab, Notebook 7, VS Code, Binder, JupyterHub and Colab. The picture is a
-`mlopt.scene.Scene` shown as a JPEG in an ``Image`` widget: a slider move
+`mlopt.viz.scene.Scene` shown as a JPEG in an ``Image`` widget: a slider move
 recomputes the paths with `mlopt.trajectory` and blits them onto contours that
 are drawn once per surface.
 
-    from mlopt.widgets import Explorer
+    from mlopt.viz.widgets import Explorer
     Explorer(optimizer="adam", surface="rosenbrock")
 """
 
@@ -19,25 +19,30 @@ import json
 import ipywidgets as w
 import numpy as np
 
-from .optimizers import OPTIMIZERS
-from .plot import START_LR
+from ..hyper import FACTS
+from ..optimizers import OPTIMIZERS
+from ..records import record
+from ..schedules import SCHEDULES, preset
+from ..surfaces import SURFACES
+from ..trajectory import trajectory
 from .scene import Scene
-from .schedules import SCHEDULES, preset
-from .surfaces import SURFACES
-from .trajectory import trajectory
 
-SLIDERS = {  # hyperparameter -> (widget class, options)
-    "beta": (w.FloatSlider, dict(min=0.0, max=0.999, step=0.001)),
-    "beta1": (w.FloatSlider, dict(min=0.0, max=0.999, step=0.001)),
-    "beta2": (w.FloatSlider, dict(min=0.0, max=0.9999, step=0.0001, readout_format=".4f")),
-    "rho": (w.FloatSlider, dict(min=0.0, max=0.999, step=0.001)),
-    "eps": (w.FloatLogSlider, dict(base=10, min=-12, max=0, step=0.5, readout_format=".0e")),
-    "momentum_decay": (w.FloatSlider, dict(min=0.0, max=0.05, step=0.001, readout_format=".3f")),
-    "weight_decay": (w.FloatSlider, dict(min=0.0, max=2.0, step=0.01)),
+
+def _slider(fact):
+    """A slider's class and options from a hyperparameter's facts (mlopt.hyper.FACTS)."""
+    scale, low, high, step, readout = fact.slider
+    options = dict(min=low, max=high, step=step, **({"readout_format": readout} if readout else {}))
+    if scale == "log":
+        return w.FloatLogSlider, dict(base=10, **options)
+    return w.FloatSlider, options
+
+
+SLIDERS = {  # hyperparameter -> (widget class, options), lr's apart: it comes first, with the schedule
+    name: _slider(fact) for name, fact in FACTS.items() if fact.slider and name != "lr"
 }
 # Where the static page's "run it live" link goes: the website's build replaces it.
 LIVE_LINK = "#mlopt-live"
-LR = dict(base=10, min=-5, max=1, step=0.05, readout_format=".2e")
+LR = _slider(FACTS["lr"])[1]
 
 
 def defaults(name):
@@ -59,7 +64,7 @@ class Explorer:
         c = self.controls = {}
         c["optimizer"] = w.Dropdown(options=list(OPTIMIZERS), value=optimizer, description="optimizer")
         c["surface"] = w.Dropdown(options=list(SURFACES), value=surface, description="surface")
-        c["lr"] = w.FloatLogSlider(value=START_LR.get(optimizer, 1e-3), description="lr", **LR)
+        c["lr"] = w.FloatLogSlider(value=record(optimizer).start_lr, description="lr", **LR)
         c["schedule"] = w.Dropdown(options=list(SCHEDULES), value="constant", description="lr schedule")
         for name, (cls, options) in SLIDERS.items():
             c[name] = cls(description=name, continuous_update=True, **options)
@@ -70,14 +75,14 @@ class Explorer:
         c["noise"] = w.FloatSlider(value=0.0, min=0.0, max=5.0, step=0.05, description="noise σ")
         c["step"] = w.IntSlider(value=steps, min=0, max=steps, description="show step")
         c["play"] = w.Play(value=steps, min=0, max=steps, step=1, interval=20, description="play")
-        # Kept in the front end, so playing costs no round trip; mlopt.webpage applies it itself.
+        # Kept in the front end, so playing costs no round trip; mlopt.viz.webpage applies it itself.
         self.links = [((c["play"], "value"), (c["step"], "value"))]
         for source, target in self.links:
             w.jslink(source, target)
         c["race"] = w.SelectMultiple(options=list(OPTIMIZERS), value=tuple(race),
                                      description="race", rows=len(OPTIMIZERS))
         self._race_lr = {
-            name: w.FloatLogSlider(value=START_LR.get(name, 1e-3), description=f"lr {name}", **LR)
+            name: w.FloatLogSlider(value=record(name).start_lr, description=f"lr {name}", **LR)
             for name in OPTIMIZERS
         }
         self.image = w.Image(format="jpeg", layout=w.Layout(width="100%", max_width="960px"))
@@ -178,7 +183,7 @@ class Explorer:
         c, values = self.controls, defaults(name)
         with self._hold():
             if not keep_lr:
-                c["lr"].value = START_LR.get(name, values["lr"])
+                c["lr"].value = record(name).start_lr
             for key in SLIDERS:
                 if key in values:
                     c[key].value = values[key]

@@ -16,75 +16,19 @@ import hashlib
 import io
 import json
 import re
+import string
+from importlib import resources
 
 import numpy as np
 
+from ..optimizers import OPTIMIZERS
+from ..records import record
+from ..trajectory import trajectory
 from . import plot
-from .optimizers import OPTIMIZERS
-from .scene import LOSS_FLOOR, Scene
-from .trajectory import trajectory
+from .scene import Scene
 
-_TEMPLATE = """<div class="mlopt-viewer" id="{uid}" style="max-width:{width}px;font:13px sans-serif">
-<div class="mlopt-controls" style="display:flex;flex-wrap:wrap;gap:4px 18px;align-items:center;margin:4px 0">
-{sliders}
-<span style="white-space:nowrap"><button type="button" class="mlopt-play" aria-label="play">&#9654; play</button>
-<label>step <input type="range" class="mlopt-step" min="0" max="{steps}" value="{steps}" style="vertical-align:middle">
-<output class="mlopt-step-out">{steps}</output></label></span>
-</div>
-<div style="position:relative">
-<img alt="{alt}" src="data:image/png;base64,{png}" style="width:100%;height:auto;display:block">
-<canvas width="{px_width}" height="{px_height}" style="position:absolute;left:0;top:0;width:100%;height:100%"></canvas>
-</div>
-</div>
-<script>
-(function () {{
-  var root = document.getElementById("{uid}"), data = {data};
-  var canvas = root.querySelector("canvas"), ctx = canvas.getContext("2d");
-  var step = root.querySelector(".mlopt-step"), stepOut = root.querySelector(".mlopt-step-out");
-  var sliders = root.querySelectorAll(".mlopt-lr"), play = root.querySelector(".mlopt-play");
-  function line(points, upTo, color, dash) {{
-    ctx.strokeStyle = color; ctx.setLineDash(dash); ctx.lineWidth = 2; ctx.beginPath();
-    var open = false, last = null;
-    for (var i = 0; i <= upTo && i < points.length; i++) {{
-      var p = points[i];
-      if (p === null) {{ open = false; continue; }}
-      if (open) ctx.lineTo(p[0], p[1]); else ctx.moveTo(p[0], p[1]);
-      open = true; last = p;
-    }}
-    ctx.stroke(); ctx.setLineDash([]);
-    return last;
-  }}
-  function draw() {{
-    var t = +step.value; stepOut.value = t;
-    ctx.clearRect(0, 0, canvas.width, canvas.height);
-    data.runs.forEach(function (run, k) {{
-      var i = +sliders[k].value;
-      sliders[k].nextElementSibling.value = run.lrs[i];
-      var end = line(run.paths[i], t, run.color, run.dash);
-      line(run.losses[i], t, run.color, run.dash);
-      if (end) {{
-        ctx.fillStyle = run.color; ctx.strokeStyle = "white"; ctx.lineWidth = 1.5;
-        ctx.beginPath(); ctx.arc(end[0], end[1], 5, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
-      }}
-    }});
-  }}
-  var timer = null;
-  function stop() {{ clearInterval(timer); timer = null; play.innerHTML = "&#9654; play"; }}
-  play.addEventListener("click", function () {{
-    if (timer) {{ stop(); return; }}
-    if (+step.value >= +step.max) step.value = 0;
-    play.innerHTML = "&#10074;&#10074; pause";
-    timer = setInterval(function () {{
-      step.value = Math.min(+step.value + Math.max(1, Math.round(step.max / 150)), +step.max);
-      draw();
-      if (+step.value >= +step.max) stop();
-    }}, 30);
-  }});
-  step.addEventListener("input", draw);
-  sliders.forEach(function (s) {{ s.addEventListener("input", draw); }});
-  draw();
-}})();
-</script>"""
+# The viewer's markup and script, with ${placeholders} that `static_explorer` fills.
+_TEMPLATE = string.Template(resources.files(__package__).joinpath("viewer.html").read_text(encoding="utf-8").rstrip())
 
 _SLIDER = (
     '<label style="white-space:nowrap"><span aria-hidden="true" style="display:inline-block;width:16px;'
@@ -97,7 +41,7 @@ _SLIDER = (
 
 def lr_grid(label, points=25, span=1000.0):
     """``points`` log-spaced learning rates around the optimizer's picture default."""
-    centre = plot.START_LR.get(label, 1e-3)
+    centre = record(label).start_lr
     return np.geomspace(centre / np.sqrt(span), centre * np.sqrt(span), points)
 
 
@@ -125,11 +69,10 @@ def static_explorer(surface, optimizers, steps=200, start=None, lrs=None, width=
         factory = OPTIMIZERS[factory] if isinstance(factory, str) else factory
         grid = np.asarray(lrs[label] if lrs and label in lrs else lr_grid(label), dtype=float)
         paths = trajectory(factory(lr=grid[:, None], **fixed), surface, start, steps)  # (T, n, 2)
-        losses = np.log10(plot.loss_values(surface, paths).clip(LOSS_FLOOR))  # (T, n)
+        losses = np.log10(plot.loss_values(surface, paths))  # (T, n)
         style = plot.style(label)
-        dash = {"-": [], "--": [6, 4], ":": [2, 3]}[style["linestyle"]]
         runs.append({
-            "color": style["color"], "dash": dash,
+            "color": style["color"], "dash": plot.DASHES[style["linestyle"]],
             "lrs": [f"{lr:.2e}" for lr in grid],
             "paths": [to_pixels(scene.ax_path, paths[:, i]) for i in range(len(grid))],
             "losses": [
@@ -140,16 +83,20 @@ def static_explorer(surface, optimizers, steps=200, start=None, lrs=None, width=
         middle = len(grid) // 2
         sliders.append(_SLIDER.format(color=style["color"], label=label, top=len(grid) - 1,
                                       index=middle, value=f"{grid[middle]:.2e}"))
-    data = json.dumps({"runs": runs}, separators=(",", ":"))
+    pixels_per_point = scene.figure.dpi / 72  # the markers' sizes, as the scene draws them
+    marks = {"width": plot.LINE_WIDTH * pixels_per_point}
+    for key, marker in (("start", plot.START), ("end", plot.END)):  # [radius, edge width]
+        marks[key] = [marker["markersize"] / 2 * pixels_per_point, marker["markeredgewidth"] * pixels_per_point]
+    data = json.dumps({"runs": runs, "marks": marks}, separators=(",", ":"))
     png_text = base64.b64encode(png.getvalue()).decode()
     # The id names what was asked for, not the computed pixels: paths are
     # floating-point results whose last bits differ between CPUs, and the id
     # must be the same on every machine that builds the book.
     asked = [surface.name, surface.formula, surface.noise, surface.bounds, start.round(9).tolist(),
              steps, width, [(label, _describe(spec), run["lrs"]) for (label, spec), run in
-                            zip(optimizers.items(), runs)]]
+                            zip(optimizers.items(), runs, strict=True)]]
     uid = "mlopt-" + hashlib.sha1(repr(asked).encode()).hexdigest()[:12]
-    html = _TEMPLATE.format(
+    html = _TEMPLATE.substitute(
         uid=uid, width=width, sliders="\n".join(sliders), steps=steps, png=png_text,
         px_width=scene.canvas.get_width_height()[0], px_height=height, data=data,
         alt=f"{', '.join(optimizers)} on the {surface.name} surface",
@@ -174,7 +121,7 @@ def _pixels(scene, height):
         xy[finite] = ax.transData.transform(points[finite])
         return [
             [round(float(x), 1), round(float(height - y), 1)] if ok else None
-            for (x, y), ok in zip(xy, finite)
+            for (x, y), ok in zip(xy, finite, strict=True)
         ]
 
     return convert

@@ -1,0 +1,166 @@
+"""One record per optimizer: everything about it that is not its rule.
+
+The rule is its module in `mlopt.optimizers`; everything else the book, the
+pictures and the tests need to know about an optimizer is written here, once:
+its name in prose, its family and chapter, the lr its pictures start from, a
+non-default setting for the tests, its convergence budgets, and how it maps to
+its torch.optim class. Like torch's ``optim_db`` and optax's table of optimizers
+under test, every test reads this table, and ``tests/test_records.py`` fails,
+naming the place, if an optimizer is missing from it, from the book's table of
+contents, from the README, from the package's exports or from its naive
+reference in ``tests/reference.py``.
+
+Adding an optimizer: its module (``mlopt/optimizers/<name>.py``, listed in
+``OPTIMIZERS``), its record here, its chapter and its line in ``_toc.yml``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .optimizers import OPTIMIZERS
+
+
+@dataclass(frozen=True)
+class Torch:
+    """How an mlopt optimizer maps to its torch.optim counterpart.
+
+    ``arguments`` turns mlopt's hyperparameters (all of them, by name) into the
+    torch class's keyword arguments; ``buffers`` maps each mlopt state buffer to
+    the key of torch's per-parameter state that holds the same numbers.
+    """
+
+    cls: str  # the class's name in torch.optim
+    arguments: Callable[..., dict]
+    buffers: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Record:
+    title: str  # its name in prose ("AdaGrad"); the intro names every one
+    family: str  # one of FAMILIES: the panel it is drawn in when all are compared
+    chapter: str  # the page of book/ that teaches it (a file in _toc.yml)
+    start_lr: float  # the explorer's and the pictures' first lr: visible motion in a few hundred steps
+    non_default: dict  # a setting with every hyperparameter away from its default, for the tests
+    # surface -> (lr, steps) that reach within 1e-3 of the minimum (tests/test_convergence.py);
+    # each lr a round value inside the range that converges, each budget about 1.5x the measured steps.
+    budgets: dict
+    torch: Torch | None  # None: torch.optim has no such optimizer; the naive reference is its check
+
+
+def _adam_like(**fixed):
+    """torch's arguments for the Adam family: ``betas`` is the pair (beta1, beta2)."""
+    def arguments(lr, beta1, beta2, eps, weight_decay, **rest):
+        return dict(lr=lr, betas=(beta1, beta2), eps=eps, weight_decay=weight_decay, **rest, **fixed)
+    return arguments
+
+
+_ADAM_BUFFERS = {"m": "exp_avg", "v": "exp_avg_sq"}
+
+RECORDS = {
+    "gd": Record(
+        "gradient descent", "gradient descent and momentum", "gd", 1e-3,
+        dict(lr=0.05, weight_decay=0.1),
+        {"quadratic": (0.1, 200), "rosenbrock": (1e-3, 26000)},  # measured 70, 17082
+        Torch("SGD", lambda lr, weight_decay: dict(lr=lr, weight_decay=weight_decay)),
+    ),
+    "momentum": Record(
+        "momentum", "gradient descent and momentum", "momentum", 1e-3,
+        dict(lr=0.02, beta=0.8, weight_decay=0.05),
+        {"quadratic": (0.02, 500), "rosenbrock": (1e-3, 2500)},  # 266, 1580
+        Torch("SGD", lambda lr, beta, weight_decay: dict(lr=lr, momentum=beta, weight_decay=weight_decay),
+              {"v": "momentum_buffer"}),
+    ),
+    "nesterov": Record(
+        "Nesterov", "gradient descent and momentum", "nesterov", 1e-3,
+        dict(lr=0.02, beta=0.7, weight_decay=0.05),
+        {"quadratic": (0.02, 400), "rosenbrock": (1e-3, 2500)},  # 223, 1620
+        Torch("SGD", lambda lr, beta, weight_decay: dict(lr=lr, momentum=beta, nesterov=True,
+                                                         weight_decay=weight_decay),
+              {"v": "momentum_buffer"}),
+    ),
+    "adagrad": Record(
+        "AdaGrad", "per-coordinate step sizes", "adagrad", 0.5,
+        dict(lr=0.3, eps=1e-6, weight_decay=0.02),
+        {"quadratic": (0.5, 100), "rosenbrock": (0.5, 14000)},  # 52, 8923
+        Torch("Adagrad", lambda lr, eps, weight_decay: dict(lr=lr, eps=eps, weight_decay=weight_decay),
+              {"G": "sum"}),
+    ),
+    "rmsprop": Record(
+        "RMSProp", "per-coordinate step sizes", "rmsprop", 1e-2,
+        dict(lr=0.02, beta=0.9, eps=1e-6, weight_decay=0.03),
+        # 3730 on the quadratic: it hovers within about lr of the minimum; 9465 on Rosenbrock
+        {"quadratic": (1e-3, 6000), "rosenbrock": (1e-3, 15000)},
+        Torch("RMSprop", lambda lr, beta, eps, weight_decay: dict(lr=lr, alpha=beta, eps=eps,
+                                                                  weight_decay=weight_decay),
+              {"v": "square_avg"}),
+    ),
+    "adadelta": Record(
+        "AdaDelta", "per-coordinate step sizes", "adadelta", 1.0,
+        dict(lr=0.7, rho=0.95, eps=1e-5, weight_decay=0.01),
+        # 1544, 20562: on Rosenbrock lr = 1 (Zeiler's) never settles
+        {"quadratic": (0.2, 2500), "rosenbrock": (0.01, 31000)},
+        Torch("Adadelta", lambda lr, rho, eps, weight_decay: dict(lr=lr, rho=rho, eps=eps,
+                                                                  weight_decay=weight_decay),
+              {"Eg2": "square_avg", "Edx2": "acc_delta"}),
+    ),
+    "adam": Record(
+        "Adam", "Adam and its variants", "adam", 0.05,
+        dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.1),
+        {"quadratic": (0.05, 250), "rosenbrock": (2e-3, 14000)},  # 141, 8981
+        Torch("Adam", _adam_like(), _ADAM_BUFFERS),
+    ),
+    "adamax": Record(
+        "AdaMax", "Adam and its variants", "adamax", 0.05,
+        dict(lr=0.05, beta1=0.85, beta2=0.98, eps=1e-6, weight_decay=0.1),
+        {"quadratic": (0.1, 400), "rosenbrock": (0.01, 8000)},  # 266, 5287
+        Torch("Adamax", _adam_like(), {"m": "exp_avg", "u": "exp_inf"}),
+    ),
+    # After the source post. AdamW and RAdam at lr >= 2e-3, and NAdam at 2e-3 ... 5e-3, hover
+    # around the quadratic's minimum in a cycle wider than 1e-3; Lion moves every coordinate
+    # by lr each step, so it ends within about lr.
+    "adamw": Record(
+        "AdamW", "Adam and its variants", "adamw", 0.05,
+        dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.3),
+        {"quadratic": (3e-4, 13000), "rosenbrock": (1e-3, 22000)},  # 8835, 14490
+        Torch("AdamW", _adam_like(), _ADAM_BUFFERS),
+    ),
+    "amsgrad": Record(
+        "AMSGrad", "Adam and its variants", "adamw", 0.05,  # taught in the AdamW chapter
+        dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.1),
+        {"quadratic": (0.05, 250), "rosenbrock": (0.1, 2500)},  # 142, 1601
+        Torch("Adam", _adam_like(amsgrad=True), {**_ADAM_BUFFERS, "v_max": "max_exp_avg_sq"}),
+    ),
+    "nadam": Record(
+        "NAdam", "Adam and its variants", "nadam", 0.05,
+        dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, momentum_decay=0.01, weight_decay=0.1),
+        {"quadratic": (0.02, 400), "rosenbrock": (1e-3, 19000)},  # 237, 12853
+        # torch keeps one mu_product per tensor; mlopt one per element (all equal)
+        Torch("NAdam", _adam_like(), {**_ADAM_BUFFERS, "mu_product": "mu_product"}),
+    ),
+    "radam": Record(
+        "RAdam", "Adam and its variants", "radam", 0.05,
+        dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.1),
+        {"quadratic": (3e-4, 15000), "rosenbrock": (1e-3, 22000)},  # 9911, 14841
+        Torch("RAdam", _adam_like(), _ADAM_BUFFERS),
+    ),
+    "lion": Record(
+        "Lion", "sign of the momentum", "lion", 0.01,
+        dict(lr=0.01, beta1=0.8, beta2=0.95, weight_decay=0.5),
+        {"quadratic": (3e-4, 8000), "rosenbrock": (3e-4, 15000)},  # 5307, 9860
+        None,
+    ),
+}
+
+# Families, for figures that would otherwise draw every optimizer on one panel: one panel
+# (or row) per family, in the order the book builds the ideas.
+FAMILIES = {}
+for _name in OPTIMIZERS:
+    if _name in RECORDS:
+        FAMILIES.setdefault(RECORDS[_name].family, []).append(_name)
+
+
+def record(name):
+    """The record of optimizer ``name``, or an error that says where to add it."""
+    if name not in RECORDS:
+        raise KeyError(f"optimizer {name!r} has no record: add one to RECORDS in mlopt/records.py")
+    return RECORDS[name]
