@@ -36,6 +36,7 @@ from .optimizers import (
     nesterov,
     radam,
     rmsprop,
+    rprop,
 )
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "per_leaf",
     "radam",
     "rmsprop",
+    "rprop",
     "save_state",
 ]
 __version__ = "0.1.0"

@@ -71,13 +71,16 @@ class Optimizer:
         self.acts_on = acts_on
         self.slot_names = tuple(positional[2:])
         self._slot_set = set(self.slot_names)
-        # The value each buffer starts from: 0, unless the rule says otherwise
-        # (NAdam's running product of momentum factors starts at 1).
+        # The value each buffer starts from: 0, unless the rule says otherwise (NAdam's
+        # running product of momentum factors starts at 1), or the name of the hyperparameter
+        # whose value at t = 1 it starts from (Rprop's step sizes start at lr).
         self.initial = {slot: 0.0 for slot in self.slot_names}
         for slot, value in (initial or {}).items():
             if slot not in self._slot_set:
                 raise TypeError(f"{name}: initial value for {slot!r}, which is not a buffer")
-            self.initial[slot] = float(value)
+            if isinstance(value, str) and value not in hyperparams:
+                raise TypeError(f"{name}: {slot!r} starts from {value!r}, which is not a hyperparameter")
+            self.initial[slot] = value if isinstance(value, str) else float(value)
         # A buffer's shape as a function of its leaf's: the leaf's own, unless the rule
         # says otherwise (a matrix rule may keep one number per row, say).
         self.slot_shapes = dict(slot_shapes or {})
@@ -105,14 +108,14 @@ class Optimizer:
         """Return the state before the first update: every buffer at its initial value (0 but for NAdam's)."""
         leaves, paths, treedef = tree.flatten(params, "params")
         leaves = [self._leaf(leaf, path) for leaf, path in zip(leaves, paths, strict=True)]
-        for path, leaf, values in zip(paths, leaves, self._settings(treedef, leaves, paths), strict=True):
+        settings = self._settings(treedef, leaves, paths)
+        for path, leaf, values in zip(paths, leaves, settings, strict=True):
             for key, value in values.items():
                 if not callable(value):
                     hyper.check_broadcast(key, value, leaf.shape, path)
         slots = {
             slot: tree.unflatten(treedef, [
-                np.full(self._slot_shape(slot, leaf.shape), self.initial[slot], dtype=leaf.dtype)
-                for leaf in leaves
+                self._initial_buffer(slot, leaf, values) for leaf, values in zip(leaves, settings, strict=True)
             ])
             for slot in self.slot_names
         }
@@ -202,6 +205,13 @@ class Optimizer:
                 "with mlopt.Partition"
             )
         return array
+
+    def _initial_buffer(self, slot, leaf, settings):
+        shape, start = self._slot_shape(slot, leaf.shape), self.initial[slot]
+        if isinstance(start, str):  # a hyperparameter's value at the first step
+            value = hyper.value_at(start, settings[start], 1)
+            return np.array(np.broadcast_to(value, shape), dtype=leaf.dtype)
+        return np.full(shape, start, dtype=leaf.dtype)
 
     def _slot_shape(self, slot, shape):
         rule = self.slot_shapes.get(slot)

@@ -63,6 +63,12 @@ FACTS = {
                            slider=("linear", 0, 0.05, 0.001, ".3f"), sample=(0.0, 0.999)),
     "weight_decay": Fact("pull of each parameter towards zero (coupled L2, or decoupled in AdamW and Lion)",
                          0, _INF, slider=("linear", 0, 2, 0.01, None), sample=(0.0, 0.5)),
+    "eta_minus": Fact("Rprop's factor for a step size after the gradient's sign flips", 0, 1, open_low=True,
+                      open_high=True, slider=("linear", 0.05, 0.95, 0.05, None), sample=(0.05, 0.95)),
+    "eta_plus": Fact("Rprop's factor for a step size while the gradient's sign holds", 1, _INF, open_low=True,
+                     slider=("linear", 1.01, 2.0, 0.01, None), sample=(1.01, 3.0)),
+    "step_min": Fact("Rprop's smallest step size", 0, _INF, slider=("log", -9, -1, 0.5, ".0e"), sample=(0.0, 1e-3)),
+    "step_max": Fact("Rprop's largest step size", 0, _INF, slider=("log", -3, 2, 0.1, ".1e"), sample=(0.5, 50.0)),
     # The schedules' settings (mlopt.schedules).
     "lr_min": Fact("the lowest lr of a schedule", 0, _INF),
     "max_lr": Fact("the peak lr of one-cycle", 0, _INF),

@@ -149,6 +149,16 @@ RECORDS = {
         {"quadratic": (3e-4, 8000), "rosenbrock": (3e-4, 15000)},  # 5307, 9860
         None,
     ),
+    "rprop": Record(
+        "Rprop", "per-coordinate step sizes", "rprop", 1e-2,
+        dict(lr=0.02, eta_minus=0.4, eta_plus=1.3, step_min=1e-5, step_max=2.0),
+        # 39 on the quadratic; 3940 on Rosenbrock, where it then stalls at 8.5e-4 from the minimum
+        # with both step sizes at step_min (at lr = 0.01 it stalls at 1.2e-3, outside the tolerance)
+        {"quadratic": (1e-2, 60), "rosenbrock": (1e-3, 6000)},
+        Torch("Rprop", lambda lr, eta_minus, eta_plus, step_min, step_max: dict(
+            lr=lr, etas=(eta_minus, eta_plus), step_sizes=(step_min, step_max)),
+            {"g_prev": "prev", "step_size": "step_size"}),
+    ),
 }
 
 # Families, for figures that would otherwise draw every optimizer on one panel: one panel

@@ -113,14 +113,15 @@ def check(name, your_update, steps=6, **hyperparams):
     values = {k: p.default for k, p in inspect.signature(factory).parameters.items()}
     values["lr"] = 0.1 if name != "adadelta" else 1.0
     values.update(hyperparams)
-    optimizer = factory()
+    optimizer = factory(**values)
     buffers = optimizer.slot_names
     variables = ("theta", *buffers)
     arguments = ["theta", "g", *buffers, "t=...", *(f"{k}=..." for k in values)]
     call = f"{getattr(your_update, '__name__', 'your function')}({', '.join(arguments)})"
 
     theta, gradient = _problem(steps)
-    state = [np.full_like(theta, optimizer.initial[b]) for b in buffers]
+    start = optimizer.init(theta).slots
+    state = [start[b] for b in buffers]
     for t in range(1, steps + 1):
         g = gradient(theta, t)
         expected = reference(theta, g, *state, t=t, **values)

@@ -166,6 +166,27 @@ def lion(theta, g, state, t, lr, beta1, beta2, weight_decay):
     return new_theta, {"m": new_m}
 
 
+def rprop(theta, g, state, t, lr, eta_minus, eta_plus, step_min, step_max):
+    """Riedmiller & Braun's rule without weight-backtracking, as torch has it: every step
+    size starts at lr; after a sign flip the coordinate does not move and forgets g."""
+    new_theta, new_prev, new_size = [], [], []
+    for i in range(len(theta)):
+        size = lr if t == 1 else state["step_size"][i]
+        agreement = g[i] * state["g_prev"][i]
+        if agreement > 0:
+            size, gi = size * eta_plus, g[i]
+        elif agreement < 0:
+            size, gi = size * eta_minus, 0.0
+        else:
+            gi = g[i]
+        size = min(max(size, step_min), step_max)
+        direction = (gi > 0) - (gi < 0)
+        new_theta.append(theta[i] - direction * size)
+        new_prev.append(gi)
+        new_size.append(size)
+    return new_theta, {"g_prev": new_prev, "step_size": new_size}
+
+
 REFERENCES = {
     "gd": (gd, ()),
     "momentum": (momentum, ("v",)),
@@ -180,4 +201,5 @@ REFERENCES = {
     "nadam": (nadam, ("m", "v", "mu_product")),
     "radam": (radam, ("m", "v")),
     "lion": (lion, ("m",)),
+    "rprop": (rprop, ("g_prev", "step_size")),
 }

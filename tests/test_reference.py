@@ -44,16 +44,21 @@ def test_matches_reference_step_by_step(name, hp):
             assert_close(state.slots[slot], values, f"{name} state {slot!r} at step {t}")
 
 
+# The hyperparameter each test schedules: lr, but for Rprop, whose lr is only its first step size.
+SCHEDULED = {"rprop": "step_max"}
+
+
 @pytest.mark.parametrize("name", list(NON_DEFAULT))
 def test_schedules_are_called_with_the_step_number(name):
     """A callable hyperparameter is evaluated at t = 1, 2, ... and used as is."""
     seen = []
+    key = SCHEDULED.get(name, "lr")
 
-    def lr(t):
+    def schedule(t):
         seen.append(t)
-        return NON_DEFAULT[name]["lr"] / np.sqrt(t)
+        return NON_DEFAULT[name][key] / np.sqrt(t)
 
-    hp = {**NON_DEFAULT[name], "lr": lr}
+    hp = {**NON_DEFAULT[name], key: schedule}
     for t, theta, _, ref_theta, _ in run_both(name, hp, steps=8):
         assert_close(theta, ref_theta, f"{name} theta at step {t}")
     assert seen[::2] == list(range(1, 9))  # mlopt's call, then the reference's

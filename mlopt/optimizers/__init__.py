@@ -17,6 +17,7 @@ from .nadam import nadam
 from .nesterov import nesterov
 from .radam import radam
 from .rmsprop import rmsprop
+from .rprop import rprop
 
 # In the order the book builds the ideas.
 OPTIMIZERS = {
@@ -24,6 +25,7 @@ OPTIMIZERS = {
     for factory in (
         gd, momentum, nesterov, adagrad, rmsprop, adadelta, adam, adamax,  # the source post's era
         adamw, amsgrad, nadam, radam, lion,  # and after
+        rprop,  # and before (1993): signs and step sizes
     )
 }
 

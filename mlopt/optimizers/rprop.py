@@ -1,0 +1,65 @@
+"""Rprop, resilient propagation (Riedmiller & Braun, 1993), in torch's form.
+
+Algorithm box (chapter "Rprop")::
+
+    given lr (the first step size), 0 < eta_minus < 1 < eta_plus, step_min, step_max,
+          theta_0, g_prev_0 = 0, step_size_0 = lr
+    for t = 1, 2, ...
+        g_t         = grad J(theta_{t-1})
+        s_t         = sign(g_t * g_prev_{t-1})                       (1) +1: same sign, -1: flipped, 0: none
+        step_size_t = clip(step_size_{t-1} * (eta_plus   if s_t > 0
+                                              eta_minus  if s_t < 0
+                                              1          if s_t = 0),
+                           step_min, step_max)                       (2)
+        g_prev_t    = 0 if s_t < 0 else g_t                          (3) after a flip: no move, and no memory
+        theta_t     = theta_{t-1} - sign(g_prev_t) * step_size_t     (4)
+
+Reference: torch.optim.Rprop(lr, etas=(eta_minus, eta_plus),
+step_sizes=(step_min, step_max)).
+
+Conventions:
+
+- Each coordinate keeps its own step size, which grows by eta_plus while the
+  gradient keeps its sign and shrinks by eta_minus when it flips. The size of
+  the gradient is never used, only its sign: Rprop is made for full-batch
+  gradients, whose signs are reliable.
+- Riedmiller & Braun's algorithm also takes back the previous move after a
+  flip ("weight-backtracking"). torch leaves that out and only skips the move
+  (3), the variant Igel & Hüsken (2000) call iRprop-; so does mlopt.
+- The paper starts every step size at 0.1; torch's ``lr`` (default 0.01) is
+  that first step size. It is the only role of ``lr``.
+- torch.optim.Rprop has no weight decay, and neither has this rule.
+"""
+
+import numpy as np
+
+from ..core import Optimizer
+
+
+def update(theta, g, g_prev, step_size, *, t, lr, eta_minus, eta_plus, step_min, step_max):
+    """One Rprop step on one array; returns ``(theta, g_prev, step_size)``. (``lr`` is step_size's start.)"""
+    s = np.sign(g * g_prev)  # (1) did the gradient keep its sign?
+    step_size = np.clip(step_size * np.where(s > 0, eta_plus, np.where(s < 0, eta_minus, 1.0)),
+                        step_min, step_max)  # (2) grow or shrink each step size
+    g_prev = np.where(s < 0, 0.0, g)  # (3) after a flip, skip this move and forget g
+    theta = theta - np.sign(g_prev) * step_size  # (4) move by the step size, against the sign
+    return theta, g_prev, step_size
+
+
+def rprop(lr=1e-2, eta_minus=0.5, eta_plus=1.2, step_min=1e-6, step_max=50.0):
+    """Rprop: a step size per coordinate, grown while the gradient's sign holds, cut when it flips.
+
+    Example::
+
+        >>> import numpy as np, mlopt
+        >>> opt = mlopt.rprop(lr=0.1)
+        >>> theta = np.array([1.0, -100.0]); state = opt.init(theta)
+        >>> theta, state = opt.update(2 * theta, state, theta)
+        >>> theta, state = opt.update(2 * theta, state, theta)
+        >>> theta.round(6)     # 0.1, then 0.12: only the signs of the gradients count
+        array([  0.78, -99.78])
+    """
+    return Optimizer(
+        "rprop", update, initial={"step_size": "lr"}, lr=lr, eta_minus=eta_minus, eta_plus=eta_plus,
+        step_min=step_min, step_max=step_max,
+    )
