@@ -6,13 +6,11 @@ Algorithm box (chapter "Rprop")::
           theta_0, g_prev_0 = 0, step_size_0 = lr
     for t = 1, 2, ...
         g_t         = grad J(theta_{t-1})
-        s_t         = sign(g_t * g_prev_{t-1})                       (1) +1: same sign, -1: flipped, 0: none
-        step_size_t = clip(step_size_{t-1} * (eta_plus   if s_t > 0
-                                              eta_minus  if s_t < 0
-                                              1          if s_t = 0),
-                           step_min, step_max)                       (2)
-        g_prev_t    = 0 if s_t < 0 else g_t                          (3) after a flip: no move, and no memory
-        theta_t     = theta_{t-1} - sign(g_prev_t) * step_size_t     (4)
+        s_t         = sign(g_t * g_prev_{t-1})                     (1) +1 same sign, -1 flipped
+        f_t         = eta_plus if s_t > 0, eta_minus if s_t < 0, 1 if s_t = 0
+        step_size_t = clip(f_t * step_size_{t-1}, step_min, step_max)  (2)
+        g_prev_t    = 0 if s_t < 0 else g_t                        (3) after a flip: no move
+        theta_t     = theta_{t-1} - sign(g_prev_t) * step_size_t   (4)
 
 Reference: torch.optim.Rprop(lr, etas=(eta_minus, eta_plus),
 step_sizes=(step_min, step_max)).
@@ -36,13 +34,14 @@ import numpy as np
 from ..core import Optimizer
 
 
-def update(theta, g, g_prev, step_size, *, t, lr, eta_minus, eta_plus, step_min, step_max):
-    """One Rprop step on one array; returns ``(theta, g_prev, step_size)``. (``lr`` is step_size's start.)"""
-    s = np.sign(g * g_prev)  # (1) did the gradient keep its sign?
-    step_size = np.clip(step_size * np.where(s > 0, eta_plus, np.where(s < 0, eta_minus, 1.0)),
-                        step_min, step_max)  # (2) grow or shrink each step size
-    g_prev = np.where(s < 0, 0.0, g)  # (3) after a flip, skip this move and forget g
-    theta = theta - np.sign(g_prev) * step_size  # (4) move by the step size, against the sign
+def update(theta, g, g_prev, step_size, *, t, lr, eta_minus, eta_plus, step_min,
+           step_max):
+    """One Rprop step on one array; returns ``(theta, g_prev, step_size)``."""
+    s = np.sign(g * g_prev)  # (1) same sign: +1, flipped: -1, no history: 0
+    factor = np.where(s > 0, eta_plus, np.where(s < 0, eta_minus, 1.0))  # f_t
+    step_size = np.clip(factor * step_size, step_min, step_max)  # (2) grow or shrink
+    g_prev = np.where(s < 0, 0.0, g)  # (3) after a flip: no move, no memory
+    theta = theta - np.sign(g_prev) * step_size  # (4) move against the sign
     return theta, g_prev, step_size
 
 

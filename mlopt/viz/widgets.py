@@ -140,12 +140,13 @@ class Explorer:
     def snapshot_html(self):
         picture = base64.b64encode(self.scene.image()).decode()
         arguments = html.escape(json.dumps(self.arguments), quote=True)
+        own = [name.replace("_", " ") for name in defaults(self.arguments["optimizer"]) if name != "lr"]
         return (
             f'<figure class="mlopt-explorer-snapshot" data-explorer="{arguments}">'
             f'<img src="data:image/jpeg;base64,{picture}" alt="{html.escape(self.describe())}" '
             'style="width:100%;max-width:960px">'
-            "<figcaption>The explorer as it starts. Its controls (optimizer, surface, lr, the "
-            "betas, eps, weight decay, lr schedule, start, steps, noise, play and race) work "
+            f"<figcaption>The explorer as it starts. Its controls (optimizer, surface, lr, "
+            f"{', '.join(own)}, lr schedule, start, steps, noise, play and race) work "
             f'wherever Python runs: <a class="mlopt-live-link" href="{LIVE_LINK}">run this chapter '
             "in your browser</a>, or open it on Binder or Colab (the launch button at the top of "
             "the page).</figcaption></figure>"
