@@ -38,7 +38,7 @@ FIRST_CELL = """\
 import sys
 
 if sys.platform == "emscripten":
-    %pip install --quiet mlopt ipywidgets tqdm
+    %pip install --quiet mlopt matplotlib ipywidgets tqdm
 try:
     import mlopt
 except ImportError:
