@@ -34,14 +34,14 @@ import numpy as np
 from ..core import Optimizer
 
 
-def update(theta, g, g_prev, step_size, *, t, lr, eta_minus, eta_plus, step_min,
-           step_max):
+def update(theta, g, g_prev, step_size, *, t, lr, eta_minus, eta_plus,
+           step_min, step_max):
     """One Rprop step on one array; returns ``(theta, g_prev, step_size)``."""
-    s = np.sign(g * g_prev)  # (1) same sign: +1, flipped: -1, no history: 0
+    s = np.sign(g * g_prev)  # (1) +1 same sign, -1 flipped, 0 no history
     factor = np.where(s > 0, eta_plus, np.where(s < 0, eta_minus, 1.0))  # f_t
-    step_size = np.clip(factor * step_size, step_min, step_max)  # (2) grow or shrink
+    step_size = np.clip(factor * step_size, step_min, step_max)  # (2)
     g_prev = np.where(s < 0, 0.0, g)  # (3) after a flip: no move, no memory
-    theta = theta - np.sign(g_prev) * step_size  # (4) move against the sign
+    theta = theta - np.sign(g_prev) * step_size  # (4) against the sign
     return theta, g_prev, step_size
 
 

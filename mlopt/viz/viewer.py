@@ -39,9 +39,9 @@ _SLIDER = (
 )
 
 
-def lr_grid(label, points=25, span=1000.0):
-    """``points`` log-spaced learning rates around the optimizer's picture default."""
-    centre = record(label).start_lr
+def lr_grid(name, points=25, span=1000.0):
+    """``points`` log-spaced learning rates around optimizer ``name``'s start lr (its record's)."""
+    centre = record(name).start_lr
     return np.geomspace(centre / np.sqrt(span), centre * np.sqrt(span), points)
 
 
@@ -67,7 +67,7 @@ def static_explorer(surface, optimizers, steps=200, start=None, lrs=None, width=
     for label, spec in optimizers.items():
         factory, fixed = spec if isinstance(spec, tuple) else (spec, {})
         factory = OPTIMIZERS[factory] if isinstance(factory, str) else factory
-        grid = np.asarray(lrs[label] if lrs and label in lrs else lr_grid(label), dtype=float)
+        grid = np.asarray(lrs[label] if lrs and label in lrs else lr_grid(factory.__name__), dtype=float)
         paths = trajectory(factory(lr=grid[:, None], **fixed), surface, start, steps)  # (T, n, 2)
         losses = np.log10(plot.loss_values(surface, paths))  # (T, n)
         style = plot.style(label)
