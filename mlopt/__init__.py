@@ -36,6 +36,7 @@ from .optimizers import (
     nesterov,
     radam,
     rmsprop,
+    rmsprop_centered,
     rprop,
 )
 
@@ -62,6 +63,7 @@ __all__ = [
     "per_leaf",
     "radam",
     "rmsprop",
+    "rmsprop_centered",
     "rprop",
     "save_state",
 ]

@@ -59,6 +59,8 @@ FACTS = {
                 slider=("linear", 0, 0.999, 0.001, None), sample=(0.0, 0.999)),
     "eps": Fact("added to a denominator, which it keeps away from zero", 0, _INF,
                 slider=("log", -12, 0, 0.5, ".0e"), sample=(0.0, 1e-3)),
+    "momentum": Fact("momentum's decay per step, on the normalised step (centered RMSProp)", 0, 1,
+                     open_high=True, slider=("linear", 0, 0.99, 0.01, None), sample=(0.0, 0.999)),
     "momentum_decay": Fact("NAdam's psi: how fast its momentum factor warms up", 0, _INF,
                            slider=("linear", 0, 0.05, 0.001, ".3f"), sample=(0.0, 0.999)),
     "weight_decay": Fact("pull of each parameter towards zero (coupled L2, or decoupled in AdamW and Lion)",

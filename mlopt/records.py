@@ -115,6 +115,15 @@ RECORDS = {
         {"quadratic": (0.1, 400), "rosenbrock": (0.01, 8000)},  # 266, 5287
         Torch("Adamax", _adam_like(), {"m": "exp_avg", "u": "exp_inf"}),
     ),
+    "rmsprop_centered": Record(
+        "centered RMSProp", "per-coordinate step sizes", "rmsprop", 1e-3,  # taught in the RMSProp chapter
+        dict(lr=5e-3, beta=0.9, momentum=0.8, eps=1e-6, weight_decay=0.03),
+        # 1058 and 2317; at lr >= 1e-3 it hovers (its divisor, the std of g, shrinks near a minimum)
+        {"quadratic": (1e-4, 1600), "rosenbrock": (1e-4, 3500)},
+        Torch("RMSprop", lambda lr, beta, momentum, eps, weight_decay: dict(
+            lr=lr, alpha=beta, momentum=momentum, eps=eps, weight_decay=weight_decay, centered=True),
+            {"v": "square_avg", "g_avg": "grad_avg", "buf": "momentum_buffer"}),
+    ),
     # After the source post. AdamW and RAdam at lr >= 2e-3, and NAdam at 2e-3 ... 5e-3, hover
     # around the quadratic's minimum in a cycle wider than 1e-3; Lion moves every coordinate
     # by lr each step, so it ends within about lr.

@@ -166,6 +166,21 @@ def lion(theta, g, state, t, lr, beta1, beta2, weight_decay):
     return new_theta, {"m": new_m}
 
 
+def rmsprop_centered(theta, g, state, t, lr, beta, momentum, eps, weight_decay):
+    """Graves's centered RMSProp with momentum, with torch's placement of lr and eps."""
+    new = {"v": [], "g_avg": [], "buf": []}
+    new_theta = []
+    for i in range(len(theta)):
+        gi = g[i] + weight_decay * theta[i]
+        vi = beta * state["v"][i] + (1 - beta) * gi * gi
+        ai = beta * state["g_avg"][i] + (1 - beta) * gi
+        bi = momentum * state["buf"][i] + gi / (math.sqrt(vi - ai * ai) + eps)
+        new_theta.append(theta[i] - lr * bi)
+        for key, value in (("v", vi), ("g_avg", ai), ("buf", bi)):
+            new[key].append(value)
+    return new_theta, new
+
+
 def rprop(theta, g, state, t, lr, eta_minus, eta_plus, step_min, step_max):
     """Riedmiller & Braun's rule without weight-backtracking, as torch has it: every step
     size starts at lr; after a sign flip the coordinate does not move and forgets g."""
@@ -202,4 +217,5 @@ REFERENCES = {
     "radam": (radam, ("m", "v")),
     "lion": (lion, ("m",)),
     "rprop": (rprop, ("g_prev", "step_size")),
+    "rmsprop_centered": (rmsprop_centered, ("v", "g_avg", "buf")),
 }

@@ -17,6 +17,7 @@ from .nadam import nadam
 from .nesterov import nesterov
 from .radam import radam
 from .rmsprop import rmsprop
+from .rmsprop_centered import rmsprop_centered
 from .rprop import rprop
 
 # In the order the book builds the ideas.
@@ -26,6 +27,7 @@ OPTIMIZERS = {
         gd, momentum, nesterov, adagrad, rmsprop, adadelta, adam, adamax,  # the source post's era
         adamw, amsgrad, nadam, radam, lion,  # and after
         rprop,  # and before (1993): signs and step sizes
+        rmsprop_centered,  # RMSProp's variant (2013), in its chapter
     )
 }
 
