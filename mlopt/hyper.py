@@ -71,6 +71,12 @@ FACTS = {
                      slider=("linear", 1.01, 2.0, 0.01, None), sample=(1.01, 3.0)),
     "step_min": Fact("Rprop's smallest step size", 0, _INF, slider=("log", -9, -1, 0.5, ".0e"), sample=(0.0, 1e-3)),
     "step_max": Fact("Rprop's largest step size", 0, _INF, slider=("log", -3, 2, 0.1, ".1e"), sample=(0.5, 50.0)),
+    "lambd": Fact("ASGD's decay: it shrinks theta by lambd * eta per step and slows eta", 0, _INF,
+                  slider=("log", -6, 0, 0.25, ".0e"), sample=(0.0, 1e-2)),
+    "alpha": Fact("ASGD's power in the decay of its step size", 0, _INF,
+                  slider=("linear", 0, 1, 0.05, None), sample=(0.0, 1.0)),
+    "t0": Fact("ASGD's step after which the iterates are averaged", 0, _INF,
+               slider=("log", 0, 6, 0.25, ".0f"), sample=(0.0, 10.0)),
     # The schedules' settings (mlopt.schedules).
     "lr_min": Fact("the lowest lr of a schedule", 0, _INF),
     "max_lr": Fact("the peak lr of one-cycle", 0, _INF),

@@ -158,6 +158,14 @@ RECORDS = {
         {"quadratic": (3e-4, 8000), "rosenbrock": (3e-4, 15000)},  # 5307, 9860
         None,
     ),
+    "asgd": Record(
+        "ASGD", "gradient descent and momentum", "averaging", 1e-3,
+        dict(lr=0.02, lambd=1e-3, alpha=0.6, t0=5.0, weight_decay=0.05),
+        # 70 and 18107; on Rosenbrock lr >= 3e-3 diverges or stalls (its step decays slowly)
+        {"quadratic": (0.1, 110), "rosenbrock": (1e-3, 27000)},
+        Torch("ASGD", lambda lr, lambd, alpha, t0, weight_decay: dict(
+            lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay), {"ax": "ax"}),
+    ),
     "rprop": Record(
         "Rprop", "per-coordinate step sizes", "rprop", 1e-2,
         dict(lr=0.02, eta_minus=0.4, eta_plus=1.3, step_min=1e-5, step_max=2.0),

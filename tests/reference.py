@@ -181,6 +181,20 @@ def rmsprop_centered(theta, g, state, t, lr, beta, momentum, eps, weight_decay):
     return new_theta, new
 
 
+def asgd(theta, g, state, t, lr, lambd, alpha, t0, weight_decay):
+    """Averaged SGD as torch runs it: the step size eta and the weight mu for step t are
+    what torch computed after step t - 1 (lr and 1 at the first step)."""
+    eta = lr / (1 + lambd * lr * (t - 1)) ** alpha
+    mu = 1 / max(1, t - 1 - t0)
+    new_theta, new_ax = [], []
+    for i in range(len(theta)):
+        gi = g[i] + weight_decay * theta[i]
+        th = theta[i] * (1 - lambd * eta) - eta * gi
+        new_theta.append(th)
+        new_ax.append(th if mu == 1 else state["ax"][i] + mu * (th - state["ax"][i]))
+    return new_theta, {"ax": new_ax}
+
+
 def rprop(theta, g, state, t, lr, eta_minus, eta_plus, step_min, step_max):
     """Riedmiller & Braun's rule without weight-backtracking, as torch has it: every step
     size starts at lr; after a sign flip the coordinate does not move and forgets g."""
@@ -217,5 +231,6 @@ REFERENCES = {
     "radam": (radam, ("m", "v")),
     "lion": (lion, ("m",)),
     "rprop": (rprop, ("g_prev", "step_size")),
+    "asgd": (asgd, ("ax",)),
     "rmsprop_centered": (rmsprop_centered, ("v", "g_avg", "buf")),
 }

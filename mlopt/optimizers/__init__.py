@@ -10,6 +10,7 @@ from .adam import adam
 from .adamax import adamax
 from .adamw import adamw
 from .amsgrad import amsgrad
+from .asgd import asgd
 from .gd import gd
 from .lion import lion
 from .momentum import momentum
@@ -28,6 +29,7 @@ OPTIMIZERS = {
         adamw, amsgrad, nadam, radam, lion,  # and after
         rprop,  # and before (1993): signs and step sizes
         rmsprop_centered,  # RMSProp's variant (2013), in its chapter
+        asgd,  # averaging the iterates
     )
 }
 
