@@ -46,7 +46,7 @@ def update(theta, g, ax, *, t, lr, lambd, alpha, t0, weight_decay):
 
 
 def asgd(lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0.0):
-    """ASGD: gradient descent whose iterates are averaged from step t0 on (state ``ax``).
+    """ASGD: gradient descent whose iterates are averaged from step t0 + 2 on (state ``ax``).
 
     Example::
 
