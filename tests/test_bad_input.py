@@ -28,6 +28,10 @@ import mlopt
         (mlopt.radam, dict(beta1=1.0), "beta1 must be in [0, 1); got 1.0"),
         (mlopt.lion, dict(beta2=1.0), "beta2 must be in [0, 1); got 1.0"),
         (mlopt.lion, dict(lr=-1e-4), "lr must be in [0, inf); got -0.0001"),
+        (mlopt.rprop, dict(eta_plus=1.0), "eta_plus must be in (1, inf); got 1.0"),
+        (mlopt.rprop, dict(step_min=1.0, step_max=0.5), "step_min must be <= step_max; got step_min=1.0"),
+        (mlopt.asgd, dict(t0=-1), "t0 must be in [0, inf); got -1.0"),
+        (mlopt.rmsprop_centered, dict(momentum=1.0), "momentum must be in [0, 1); got 1.0"),
         (
             mlopt.adam,
             dict(lr=np.array([[0.1], [-0.2], [0.3]])),

@@ -29,6 +29,8 @@ Conventions:
 - torch.optim.Rprop has no weight decay, and neither has this rule.
 """
 
+from numbers import Real
+
 import numpy as np
 
 from ..core import Optimizer
@@ -58,6 +60,8 @@ def rprop(lr=1e-2, eta_minus=0.5, eta_plus=1.2, step_min=1e-6, step_max=50.0):
         >>> theta.round(6)     # 0.1, then 0.12: only the signs of the gradients count
         array([  0.78, -99.78])
     """
+    if all(isinstance(x, Real) for x in (step_min, step_max)) and step_min > step_max:
+        raise ValueError(f"step_min must be <= step_max; got step_min={step_min!r}, step_max={step_max!r}")
     return Optimizer(
         "rprop", update, initial={"step_size": "lr"}, lr=lr, eta_minus=eta_minus, eta_plus=eta_plus,
         step_min=step_min, step_max=step_max,
