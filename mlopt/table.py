@@ -50,7 +50,8 @@ class Table:
         head = "".join(f'<th scope="col">{e(c)}</th>' for c in (([""] if self.index else []) + self.columns))
         body = []
         for k, row in enumerate(self.rows):
-            name = f'<th scope="row">{e(self.index[k])}</th>' if self.index else ""
+            # A long row name (rmsprop_centered) may break after its underscores.
+            name = f'<th scope="row">{e(self.index[k]).replace("_", "_<wbr>")}</th>' if self.index else ""
             body.append("<tr>" + name + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>")
         caption = f"<caption>{e(self.caption)}</caption>" if self.caption else ""
         # A wide table scrolls sideways: its box takes the keyboard focus, named by the caption.

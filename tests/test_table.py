@@ -11,6 +11,8 @@ def test_text_and_html_hold_the_same_cells():
     html = table._repr_html_()
     assert "<caption>Best</caption>" in html and '<th scope="row">adam</th><td>1e-1</td><td>0.02 &lt;</td>' in html
     assert html.count("<tr>") == 3
+    wide = Table(["lr"], [["1e-3"]], index=["rmsprop_centered"])._repr_html_()
+    assert '<th scope="row">rmsprop_<wbr>centered</th>' in wide  # a long name may wrap on the page
 
 
 def test_without_index_or_caption():
