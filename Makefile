@@ -15,6 +15,13 @@ PORT   ?= 8000
 export NPY_DISABLE_CPU_FEATURES := X86_V4 AVX512_ICL AVX512_SPR
 export OPENBLAS_CORETYPE := Haswell
 
+# matplotlib's font list, kept with this checkout's environment: the one shared in ~/.cache
+# can list the fonts of another environment's matplotlib (one since deleted), and then every
+# figure warns on stderr, which nbval reports as a changed output. Built once, before any
+# notebook runs, so that no notebook prints "building the font cache" either.
+export MPLCONFIGDIR := $(abspath $(VENV))/matplotlib
+FONTS := $(MPLCONFIGDIR)/.built
+
 .PHONY: alt-text book serve test lock bench bench-browser bench-live setup browser offline notebooks sync-repository student clean
 
 # The test environment is locked: requirements-lock.txt holds the exact version of every
@@ -35,7 +42,11 @@ lock:
 	  .venv-lock/bin/python -m pip freeze --exclude-editable; } > requirements-lock.txt
 	rm -rf .venv-lock
 
-setup: $(STAMP)
+setup: $(STAMP) $(FONTS)
+
+$(FONTS): $(STAMP)
+	$(BIN)/python -c "import matplotlib.font_manager"
+	touch $@
 
 # MathJax, require.js and the widget manager, from the npm registry, for a site that
 # works with the network off (copied into the site's root, not its _static/).
@@ -60,7 +71,7 @@ offline: $(OFFLINE)/.done
 # The build also writes the in-browser edition into _build/html/lite (book/_ext/live_site.py).
 # It is served over http: Pyodide cannot run from file://.
 # The build also prints the book to _build/html/book.pdf with chromium (book/_ext/print_edition.py).
-book: $(STAMP) browser $(OFFLINE)/.done
+book: $(STAMP) $(FONTS) browser $(OFFLINE)/.done
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	$(MAKE) --no-print-directory serve
 
@@ -75,7 +86,7 @@ browser:
 	  && apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
 	  || echo "chromium is not installed: the browser tests will be skipped, and the book's PDF cannot be printed"
 
-test: $(STAMP) browser $(OFFLINE)/.done
+test: $(STAMP) $(FONTS) browser $(OFFLINE)/.done
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -90,16 +101,16 @@ bench-browser: $(STAMP) browser
 	$(BIN)/python benchmarks/widget_browser.py
 
 # The in-browser edition in chromium: cold and warm start, bytes, slider moves.
-bench-live: $(STAMP) browser $(OFFLINE)/.done
+bench-live: $(STAMP) $(FONTS) browser $(OFFLINE)/.done
 	test -e _build/html/lite/jupyter-lite.json || $(BIN)/jupyter-book build . -W -n --keep-going
 	$(BIN)/python benchmarks/live_browser.py
 
 # After editing a notebook: run it and store its text outputs (what nbval compares).
-notebooks: $(STAMP)
+notebooks: $(STAMP) $(FONTS)
 	$(BIN)/python tools/refresh_notebooks.py
 
 # After changing a figure: describe each figure in words for its alt text (cell metadata).
-alt-text: $(STAMP)
+alt-text: $(STAMP) $(FONTS)
 	$(BIN)/python tools/figure_alt.py
 
 # Assignment notebooks: the chapters with their solutions replaced by stubs.
