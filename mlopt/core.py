@@ -129,15 +129,11 @@ class Optimizer:
         ``donate_argnums``). The numbers are the same, bit for bit; only the
         memory differs. Every params leaf must then be a writeable numpy array.
         """
-        self._check_state(state)
-        leaves, paths, treedef = tree.flatten(params, "params")
-        leaves = [self._leaf(leaf, path) for leaf, path in zip(leaves, paths, strict=True)]
+        _check_state(state, self, self.slot_names)
+        given, paths, treedef = tree.flatten(params, "params")
+        leaves = [self._leaf(leaf, path) for leaf, path in zip(given, paths, strict=True)]
         spec = _spec(treedef, leaves)
-        if spec != state.params_spec:
-            raise ValueError(
-                "state belongs to another params tree: "
-                + _spec_difference(state.params_spec, spec)
-            )
+        _check_spec(state, spec)
         grad_leaves = [
             _grad_leaf(g, path, leaf.shape)
             for g, path, leaf in zip(tree.flatten_like(grads, treedef, "grads"), paths, leaves, strict=True)
@@ -155,7 +151,7 @@ class Optimizer:
             for slot in self.slot_names
         ]
         if donate:
-            _check_donated(leaves, params, grad_leaves, slot_leaves, paths, self.slot_names)
+            _check_donated(leaves, given, grad_leaves, slot_leaves, paths, self.slot_names)
         t = state.step + 1
         settings = self._settings(treedef, leaves, paths)
         at_t = {}  # each distinct setting's values at step t: a schedule is called once per step
@@ -248,23 +244,6 @@ class Optimizer:
             return [np.asarray(out, dtype=theta.dtype) for out in results]
         return _apply(self.rule, theta, g, buffers, t, values, donate)
 
-    def _check_state(self, state):
-        if not isinstance(state, State):
-            raise TypeError(
-                f"state must be the mlopt.State returned by init or update; "
-                f"got {type(state).__name__}"
-            )
-        if state.optimizer != self.name:
-            raise ValueError(
-                f"state was made by mlopt.{state.optimizer}, not by mlopt.{self.name}: "
-                f"call {self!r}.init(params) for a fresh state"
-            )
-        if state.slots.keys() != self._slot_set:
-            raise ValueError(
-                f"state.slots has buffers {sorted(state.slots)} but mlopt.{self.name} "
-                f"keeps {sorted(self.slot_names)}"
-            )
-
 
 # Elements per block when a large array is updated a block at a time (see `_apply`).
 # 15,000 float64 are 120 KB: under glibc's 128 KB threshold, above which every
@@ -310,9 +289,25 @@ def _check_grids(values, shape, path):
             hyper.check_broadcast(key, value, shape, path)
 
 
-def _check_donated(leaves, params, grads, slot_leaves, paths, slot_names):
+def _check_state(state, optimizer, slots):
+    """What every update checks of the state it is given: its type, its maker, its buffers."""
+    if not isinstance(state, State):
+        raise TypeError(f"state must be the mlopt.State returned by init or update; got {type(state).__name__}")
+    if state.optimizer != optimizer.name:
+        raise ValueError(f"state was made by mlopt.{state.optimizer}, not by mlopt.{optimizer.name}: "
+                         f"call {optimizer!r}.init(params) for a fresh state")
+    if set(state.slots) != set(slots):
+        raise ValueError(f"state.slots has {sorted(state.slots)} but mlopt.{optimizer.name} keeps {sorted(slots)}")
+
+
+def _check_spec(state, spec):
+    """The params given must be those the state was made for."""
+    if spec != state.params_spec:
+        raise ValueError("state belongs to another params tree: " + _spec_difference(state.params_spec, spec))
+
+
+def _check_donated(leaves, given, grads, slot_leaves, paths, slot_names):
     """Donated arrays are written in place: each must be a writeable array of its own."""
-    given = tree.flatten(params, "params")[0]
     for i, (leaf, original, path) in enumerate(zip(leaves, given, paths, strict=True)):
         if leaf is not original or not leaf.flags.writeable:
             raise ValueError(

@@ -11,7 +11,7 @@ move it.
 import numpy as np
 
 from . import tree
-from .core import State, _grad_leaf, _spec, _spec_difference
+from .core import State, _check_spec, _check_state, _grad_leaf, _spec
 
 
 class Partition:
@@ -69,16 +69,11 @@ class Partition:
 
     def update(self, grads, state, params, *, donate=False):
         """One step of every part. Returns ``(new_params, new_state)``; as `Optimizer.update`."""
-        if not isinstance(state, State):
-            raise TypeError(f"state must be the mlopt.State returned by init or update; got {type(state).__name__}")
-        if state.optimizer != self.name:
-            raise ValueError(f"state was made by mlopt.{state.optimizer}, not by mlopt.{self.name}: "
-                             f"call init(params) for a fresh state")
+        _check_state(state, self, self.optimizers)
         leaves, paths, treedef = tree.flatten(params, "params")
         arrays = [np.asarray(leaf) for leaf in leaves]
         spec = _spec(treedef, arrays)
-        if spec != state.params_spec:
-            raise ValueError("state belongs to another params tree: " + _spec_difference(state.params_spec, spec))
+        _check_spec(state, spec)
         grad_leaves = [
             _grad_leaf(g, path, leaf.shape)
             for g, path, leaf in zip(tree.flatten_like(grads, treedef, "grads"), paths, arrays, strict=True)

@@ -207,6 +207,8 @@ def test_a_partition_names_what_is_wrong():
     state = opt.init(PARAMS)
     with pytest.raises(ValueError, match=re.escape("state was made by mlopt.adam, not by mlopt.partition(")):
         opt.update(PARAMS, mlopt.adam().init(PARAMS), PARAMS)
+    with pytest.raises(ValueError, match=re.escape("state.slots has ['matrices'] but mlopt.partition(")):
+        opt.update(PARAMS, state._replace(slots={"matrices": state.slots["matrices"]}), PARAMS)
     with pytest.raises(ValueError, match=re.escape("grads['norm'] has shape (2,) but params['norm'] has shape ()")):
         opt.update({**PARAMS, "norm": np.ones(2)}, state, PARAMS)
 
