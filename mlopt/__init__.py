@@ -28,6 +28,7 @@ from .optimizers import (
     adam,
     adamax,
     adamw,
+    adamw_schedule_free,
     amsgrad,
     asgd,
     gd,
@@ -39,6 +40,7 @@ from .optimizers import (
     rmsprop,
     rmsprop_centered,
     rprop,
+    sgd_schedule_free,
 )
 
 __all__ = [
@@ -54,6 +56,7 @@ __all__ = [
     "adam",
     "adamax",
     "adamw",
+    "adamw_schedule_free",
     "amsgrad",
     "asgd",
     "gd",
@@ -68,6 +71,7 @@ __all__ = [
     "rmsprop_centered",
     "rprop",
     "save_state",
+    "sgd_schedule_free",
 ]
 __version__ = "0.1.0"
 

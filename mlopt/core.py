@@ -29,6 +29,8 @@ import numpy as np
 from . import hyper, tree
 
 ACTS_ON = ("element", "matrix")
+# A buffer that starts as a copy of the parameters (Schedule-Free's z and x), not a number.
+PARAMS = "params"
 
 
 class State(NamedTuple):
@@ -53,7 +55,8 @@ class Optimizer:
     Made by the factories (`mlopt.adam(...)` and so on), not directly.
     """
 
-    def __init__(self, name, rule, initial=None, acts_on="element", slot_shapes=None, **hyperparams):
+    def __init__(self, name, rule, initial=None, acts_on="element", slot_shapes=None, evaluate_at=None,
+                 **hyperparams):
         signature = inspect.signature(rule)
         kinds = inspect.Parameter
         positional = [
@@ -73,12 +76,13 @@ class Optimizer:
         self._slot_set = set(self.slot_names)
         # The value each buffer starts from: 0, unless the rule says otherwise (NAdam's
         # running product of momentum factors starts at 1), or the name of the hyperparameter
-        # whose value at t = 1 it starts from (Rprop's step sizes start at lr).
+        # whose value at t = 1 it starts from (Rprop's step sizes start at lr), or PARAMS: a
+        # copy of the parameters (Schedule-Free's sequences z and x start at theta_0).
         self.initial = {slot: 0.0 for slot in self.slot_names}
         for slot, value in (initial or {}).items():
             if slot not in self._slot_set:
                 raise TypeError(f"{name}: initial value for {slot!r}, which is not a buffer")
-            if isinstance(value, str) and value not in hyperparams:
+            if isinstance(value, str) and value != PARAMS and value not in hyperparams:
                 raise TypeError(f"{name}: {slot!r} starts from {value!r}, which is not a hyperparameter")
             self.initial[slot] = value if isinstance(value, str) else float(value)
         # A buffer's shape as a function of its leaf's: the leaf's own, unless the rule
@@ -87,6 +91,11 @@ class Optimizer:
         if not set(self.slot_shapes) <= self._slot_set:
             raise TypeError(f"{name}: slot_shapes for {sorted(set(self.slot_shapes) - self._slot_set)}, "
                             "which are not buffers")
+        # The buffer that holds the point to evaluate the model at, where it is not the
+        # parameters (the point the gradients are taken at): ASGD's and Schedule-Free's average.
+        if evaluate_at is not None and evaluate_at not in self._slot_set:
+            raise TypeError(f"{name}: evaluate_at={evaluate_at!r}, which is not a buffer")
+        self.evaluate_at = evaluate_at
         self.hyperparams = {
             key: value if isinstance(value, PerLeaf) else hyper.constant_or_schedule(key, value)
             for key, value in hyperparams.items()
@@ -174,6 +183,12 @@ class Optimizer:
         )
         return tree.unflatten(treedef, new_params), new_state
 
+    def evaluated(self, params, state):
+        """The parameters to evaluate the model at (test loss, accuracy, a checkpoint to ship):
+        ``params`` themselves, or for ASGD and Schedule-Free the average their state keeps."""
+        _check_state(state, self, self.slot_names)
+        return params if self.evaluate_at is None else state.slots[self.evaluate_at]
+
     def array_step(self, theta, g, buffers, t):
         """One update of a single float array at step ``t``: ``(theta, buffers)``.
 
@@ -204,6 +219,8 @@ class Optimizer:
 
     def _initial_buffer(self, slot, leaf, settings):
         shape, start = self._slot_shape(slot, leaf.shape), self.initial[slot]
+        if start == PARAMS:
+            return np.array(np.broadcast_to(leaf, shape), dtype=leaf.dtype)
         if isinstance(start, str):  # a hyperparameter's value at the first step
             value = hyper.value_at(start, settings[start], 1)
             return np.array(np.broadcast_to(value, shape), dtype=leaf.dtype)

@@ -32,15 +32,18 @@ class Fact:
     # step, readout format or None); None: no slider (schedules' settings have their own menu).
     slider: tuple | None = None
     sample: tuple | None = None  # (low, high): where the property tests draw it from
+    whole: bool = False  # a count (of steps): whole numbers only
 
     def interval(self):
+        if self.whole:
+            return f"{{{self.low:g}, {self.low + 1:g}, ...}}"
         return (f"{'(' if self.open_low else '['}{self.low:g}, {self.high:g}"
                 f"{')' if self.open_high or self.high == math.inf else ']'}")
 
     def holds(self, value):
         above = value > self.low if self.open_low else value >= self.low
         below = value < self.high if self.open_high else value <= self.high
-        return above & below
+        return above & below & (np.floor(value) == value) if self.whole else above & below
 
 
 _INF = math.inf
@@ -59,7 +62,7 @@ FACTS = {
                 slider=("linear", 0, 0.999, 0.001, None), sample=(0.0, 0.999)),
     "eps": Fact("added to a denominator, which it keeps away from zero", 0, _INF,
                 slider=("log", -12, 0, 0.5, ".0e"), sample=(0.0, 1e-3)),
-    "momentum": Fact("momentum's decay per step, on the normalised step (centered RMSProp)", 0, 1,
+    "momentum": Fact("momentum's decay per step (centered RMSProp), or Schedule-Free's weight of x in y", 0, 1,
                      open_high=True, slider=("linear", 0, 0.99, 0.01, None), sample=(0.0, 0.999)),
     "momentum_decay": Fact("NAdam's psi: how fast its momentum factor warms up", 0, _INF,
                            slider=("linear", 0, 0.05, 0.001, ".3f"), sample=(0.0, 0.999)),
@@ -77,6 +80,12 @@ FACTS = {
                   slider=("linear", 0, 1, 0.05, None), sample=(0.0, 1.0)),
     "t0": Fact("ASGD's step after which the iterates are averaged", 0, _INF,
                slider=("log", 0, 6, 0.25, ".0f"), sample=(0.0, 10.0)),
+    "warmup_steps": Fact("Schedule-Free's steps of linear warm-up of lr", 0, _INF, whole=True,
+                         slider=("linear", 0, 200, 1, ".0f"), sample=(0, 20)),
+    "r": Fact("Schedule-Free's power of t in each step's weight in the average x", 0, _INF,
+              slider=("linear", 0, 4, 0.1, None), sample=(0.0, 3.0)),
+    "weight_lr_power": Fact("Schedule-Free's power of the largest lr so far in each step's weight", 0, _INF,
+                            slider=("linear", 0, 4, 0.1, None), sample=(0.0, 3.0)),
     # The schedules' settings (mlopt.schedules).
     "lr_min": Fact("the lowest lr of a schedule", 0, _INF),
     "max_lr": Fact("the peak lr of one-cycle", 0, _INF),

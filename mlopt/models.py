@@ -104,7 +104,8 @@ class History(NamedTuple):
 
 def train(opt, params, data, epochs=20, batch_size=32, l2=1e-4, seed=0):
     """Mini-batch training: each epoch visits the training set in an order drawn from a
-    generator seeded with ``seed``, so a run is repeatable. Returns (params, History)."""
+    generator seeded with ``seed``, so a run is repeatable. Returns (params, History); the test
+    accuracy is taken at ``opt.evaluated(params, state)`` (ASGD's and Schedule-Free's average)."""
     rng = np.random.default_rng(seed)
     state = opt.init(params)
     history = History([], [])
@@ -118,5 +119,6 @@ def train(opt, params, data, epochs=20, batch_size=32, l2=1e-4, seed=0):
             params, state = opt.update(grads, state, params)
             losses.append(loss)
         history.train_loss.append(float(np.mean(losses)))
-        history.test_accuracy.append(accuracy(params, data.X_test, data.y_test))
+        # At the point the optimizer says to evaluate (ASGD's and Schedule-Free's average).
+        history.test_accuracy.append(accuracy(opt.evaluated(params, state), data.X_test, data.y_test))
     return params, history

@@ -94,3 +94,17 @@ class Partition:
                 new_leaves[i] = leaf
             new_slots[label] = part_state.slots
         return tree.unflatten(treedef, new_leaves), State(self.name, state.step + 1, new_slots, spec)
+
+    def evaluated(self, params, state):
+        """The parameters to evaluate the model at: each part's, as its optimizer says
+        (`Optimizer.evaluated`), in one tree shaped like ``params``."""
+        _check_state(state, self, self.optimizers)
+        leaves, paths, treedef = tree.flatten(params, "params")
+        arrays = [np.asarray(leaf) for leaf in leaves]
+        new_leaves = [None] * len(leaves)
+        for label, indices in self._parts(treedef, arrays, paths).items():
+            optimizer = self.optimizers[label]
+            part_state = State(optimizer.name, state.step, state.slots[label], None)
+            for i, leaf in zip(indices, optimizer.evaluated([leaves[i] for i in indices], part_state), strict=True):
+                new_leaves[i] = leaf
+        return tree.unflatten(treedef, new_leaves)

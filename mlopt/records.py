@@ -21,17 +21,20 @@ from .optimizers import OPTIMIZERS
 
 
 @dataclass(frozen=True)
-class Torch:
-    """How an mlopt optimizer maps to its torch.optim counterpart.
+class Reference:
+    """How an mlopt optimizer maps to its counterpart in a torch library (torch.optim, or
+    schedulefree for Schedule-Free), against which tests/test_torch_parity.py checks it.
 
     ``arguments`` turns mlopt's hyperparameters (all of them, by name) into the
-    torch class's keyword arguments; ``buffers`` maps each mlopt state buffer to
-    the key of torch's per-parameter state that holds the same numbers.
+    class's keyword arguments; ``buffers`` maps each mlopt state buffer to the key
+    of its per-parameter state that holds the same numbers, or ``"group:<key>"``
+    for a number it keeps per parameter group.
     """
 
-    cls: str  # the class's name in torch.optim
+    cls: str  # the class's name in the library
     arguments: Callable[..., dict]
     buffers: dict = field(default_factory=dict)
+    library: str = "torch.optim"
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class Record:
     # surface -> (lr, steps) that reach within 1e-3 of the minimum (tests/test_convergence.py);
     # each lr a round value inside the range that converges, each budget about 1.5x the measured steps.
     budgets: dict
-    torch: Torch | None  # None: torch.optim has no such optimizer; the naive reference is its check
+    reference: Reference | None  # None: no torch library has it; the naive reference is its check
 
 
 def _adam_like(**fixed):
@@ -61,20 +64,20 @@ RECORDS = {
         "gradient descent", "gradient descent and momentum", "gd", 1e-3,
         dict(lr=0.05, weight_decay=0.1),
         {"quadratic": (0.1, 200), "rosenbrock": (1e-3, 26000)},  # measured 70, 17082
-        Torch("SGD", lambda lr, weight_decay: dict(lr=lr, weight_decay=weight_decay)),
+        Reference("SGD", lambda lr, weight_decay: dict(lr=lr, weight_decay=weight_decay)),
     ),
     "momentum": Record(
         "momentum", "gradient descent and momentum", "momentum", 1e-3,
         dict(lr=0.02, beta=0.8, weight_decay=0.05),
         {"quadratic": (0.02, 500), "rosenbrock": (1e-3, 2500)},  # 266, 1580
-        Torch("SGD", lambda lr, beta, weight_decay: dict(lr=lr, momentum=beta, weight_decay=weight_decay),
+        Reference("SGD", lambda lr, beta, weight_decay: dict(lr=lr, momentum=beta, weight_decay=weight_decay),
               {"v": "momentum_buffer"}),
     ),
     "nesterov": Record(
         "Nesterov", "gradient descent and momentum", "nesterov", 1e-3,
         dict(lr=0.02, beta=0.7, weight_decay=0.05),
         {"quadratic": (0.02, 400), "rosenbrock": (1e-3, 2500)},  # 223, 1620
-        Torch("SGD", lambda lr, beta, weight_decay: dict(lr=lr, momentum=beta, nesterov=True,
+        Reference("SGD", lambda lr, beta, weight_decay: dict(lr=lr, momentum=beta, nesterov=True,
                                                          weight_decay=weight_decay),
               {"v": "momentum_buffer"}),
     ),
@@ -82,7 +85,7 @@ RECORDS = {
         "AdaGrad", "per-coordinate step sizes", "adagrad", 0.5,
         dict(lr=0.3, eps=1e-6, weight_decay=0.02),
         {"quadratic": (0.5, 100), "rosenbrock": (0.5, 14000)},  # 52, 8923
-        Torch("Adagrad", lambda lr, eps, weight_decay: dict(lr=lr, eps=eps, weight_decay=weight_decay),
+        Reference("Adagrad", lambda lr, eps, weight_decay: dict(lr=lr, eps=eps, weight_decay=weight_decay),
               {"G": "sum"}),
     ),
     "rmsprop": Record(
@@ -90,7 +93,7 @@ RECORDS = {
         dict(lr=0.02, beta=0.9, eps=1e-6, weight_decay=0.03),
         # 3730 on the quadratic: it hovers within about lr of the minimum; 9465 on Rosenbrock
         {"quadratic": (1e-3, 6000), "rosenbrock": (1e-3, 15000)},
-        Torch("RMSprop", lambda lr, beta, eps, weight_decay: dict(lr=lr, alpha=beta, eps=eps,
+        Reference("RMSprop", lambda lr, beta, eps, weight_decay: dict(lr=lr, alpha=beta, eps=eps,
                                                                   weight_decay=weight_decay),
               {"v": "square_avg"}),
     ),
@@ -99,7 +102,7 @@ RECORDS = {
         dict(lr=0.7, rho=0.95, eps=1e-5, weight_decay=0.01),
         # 1544, 20562: on Rosenbrock lr = 1 (Zeiler's) never settles
         {"quadratic": (0.2, 2500), "rosenbrock": (0.01, 31000)},
-        Torch("Adadelta", lambda lr, rho, eps, weight_decay: dict(lr=lr, rho=rho, eps=eps,
+        Reference("Adadelta", lambda lr, rho, eps, weight_decay: dict(lr=lr, rho=rho, eps=eps,
                                                                   weight_decay=weight_decay),
               {"Eg2": "square_avg", "Edx2": "acc_delta"}),
     ),
@@ -107,20 +110,20 @@ RECORDS = {
         "Adam", "Adam and its variants", "adam", 0.05,
         dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.1),
         {"quadratic": (0.05, 250), "rosenbrock": (2e-3, 14000)},  # 141, 8981
-        Torch("Adam", _adam_like(), _ADAM_BUFFERS),
+        Reference("Adam", _adam_like(), _ADAM_BUFFERS),
     ),
     "adamax": Record(
         "AdaMax", "Adam and its variants", "adamax", 0.05,
         dict(lr=0.05, beta1=0.85, beta2=0.98, eps=1e-6, weight_decay=0.1),
         {"quadratic": (0.1, 400), "rosenbrock": (0.01, 8000)},  # 266, 5287
-        Torch("Adamax", _adam_like(), {"m": "exp_avg", "u": "exp_inf"}),
+        Reference("Adamax", _adam_like(), {"m": "exp_avg", "u": "exp_inf"}),
     ),
     "rmsprop_centered": Record(
         "centered RMSProp", "per-coordinate step sizes", "rmsprop", 1e-3,  # taught in the RMSProp chapter
         dict(lr=5e-3, beta=0.9, momentum=0.8, eps=1e-6, weight_decay=0.03),
         # 1058 and 2317; at lr >= 1e-3 it hovers (its divisor, the std of g, shrinks near a minimum)
         {"quadratic": (1e-4, 1600), "rosenbrock": (1e-4, 3500)},
-        Torch("RMSprop", lambda lr, beta, momentum, eps, weight_decay: dict(
+        Reference("RMSprop", lambda lr, beta, momentum, eps, weight_decay: dict(
             lr=lr, alpha=beta, momentum=momentum, eps=eps, weight_decay=weight_decay, centered=True),
             {"v": "square_avg", "g_avg": "grad_avg", "buf": "momentum_buffer"}),
     ),
@@ -131,26 +134,26 @@ RECORDS = {
         "AdamW", "Adam and its variants", "adamw", 0.05,
         dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.3),
         {"quadratic": (3e-4, 13000), "rosenbrock": (1e-3, 22000)},  # 8835, 14490
-        Torch("AdamW", _adam_like(), _ADAM_BUFFERS),
+        Reference("AdamW", _adam_like(), _ADAM_BUFFERS),
     ),
     "amsgrad": Record(
         "AMSGrad", "Adam and its variants", "adamw", 0.05,  # taught in the AdamW chapter
         dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.1),
         {"quadratic": (0.05, 250), "rosenbrock": (0.1, 2500)},  # 142, 1601
-        Torch("Adam", _adam_like(amsgrad=True), {**_ADAM_BUFFERS, "v_max": "max_exp_avg_sq"}),
+        Reference("Adam", _adam_like(amsgrad=True), {**_ADAM_BUFFERS, "v_max": "max_exp_avg_sq"}),
     ),
     "nadam": Record(
         "NAdam", "Adam and its variants", "nadam", 0.05,
         dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, momentum_decay=0.01, weight_decay=0.1),
         {"quadratic": (0.02, 400), "rosenbrock": (1e-3, 19000)},  # 237, 12853
         # torch keeps one mu_product per tensor; mlopt one per element (all equal)
-        Torch("NAdam", _adam_like(), {**_ADAM_BUFFERS, "mu_product": "mu_product"}),
+        Reference("NAdam", _adam_like(), {**_ADAM_BUFFERS, "mu_product": "mu_product"}),
     ),
     "radam": Record(
         "RAdam", "Adam and its variants", "radam", 0.05,
         dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.1),
         {"quadratic": (3e-4, 15000), "rosenbrock": (1e-3, 22000)},  # 9911, 14841
-        Torch("RAdam", _adam_like(), _ADAM_BUFFERS),
+        Reference("RAdam", _adam_like(), _ADAM_BUFFERS),
     ),
     "lion": Record(
         "Lion", "sign of the momentum", "lion", 0.01,
@@ -163,8 +166,26 @@ RECORDS = {
         dict(lr=0.02, lambd=1e-3, alpha=0.6, t0=5.0, weight_decay=0.05),
         # 70 and 18107; on Rosenbrock lr >= 3e-3 diverges or stalls (its step decays slowly)
         {"quadratic": (0.1, 110), "rosenbrock": (1e-3, 27000)},
-        Torch("ASGD", lambda lr, lambd, alpha, t0, weight_decay: dict(
+        Reference("ASGD", lambda lr, lambd, alpha, t0, weight_decay: dict(
             lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay), {"ax": "ax"}),
+    ),
+    "sgd_schedule_free": Record(
+        "Schedule-Free SGD", "gradient descent and momentum", "averaging", 1e-3,
+        dict(lr=0.05, momentum=0.7, weight_decay=0.05, warmup_steps=5, r=1.0, weight_lr_power=1.5),
+        # 647; on Rosenbrock 28801, and only lr = 5e-3 of the grid gets there within 40000 steps
+        {"quadratic": (0.1, 1000), "rosenbrock": (5e-3, 43000)},
+        Reference("SGDScheduleFreeReference", lambda **hp: hp,
+                  {"z": "z", "x": "x", "lr_max": "group:lr_max", "weight_sum": "group:weight_sum"},
+                  library="schedulefree"),
+    ),
+    "adamw_schedule_free": Record(
+        "Schedule-Free AdamW", "Adam and its variants", "averaging", 0.05,
+        dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.1, warmup_steps=5, r=1.0,
+             weight_lr_power=1.5),
+        {"quadratic": (1e-3, 14000), "rosenbrock": (5e-3, 26000)},  # 9163, 17282
+        Reference("AdamWScheduleFreeReference", _adam_like(),
+                  {"z": "z", "x": "x", "v": "exp_avg_sq", "lr_max": "group:lr_max",
+                   "weight_sum": "group:weight_sum"}, library="schedulefree"),
     ),
     "rprop": Record(
         "Rprop", "per-coordinate step sizes", "rprop", 1e-2,
@@ -172,7 +193,7 @@ RECORDS = {
         # 39 on the quadratic; 3940 on Rosenbrock, where it then stalls at 8.5e-4 from the minimum
         # with both step sizes at step_min (at lr = 0.01 it stalls at 1.2e-3, outside the tolerance)
         {"quadratic": (1e-2, 60), "rosenbrock": (1e-3, 6000)},
-        Torch("Rprop", lambda lr, eta_minus, eta_plus, step_min, step_max: dict(
+        Reference("Rprop", lambda lr, eta_minus, eta_plus, step_min, step_max: dict(
             lr=lr, etas=(eta_minus, eta_plus), step_sizes=(step_min, step_max)),
             {"g_prev": "prev", "step_size": "step_size"}),
     ),

@@ -42,11 +42,13 @@ def _batch_shape(opt, x0):
         ) from None
 
 
-def iterate(opt, surface_or_grad, x0, steps):
+def iterate(opt, surface_or_grad, x0, steps, evaluated=False):
     """Yield the points after 0, 1, ..., ``steps`` updates (arrays of one batch shape).
 
     An entry that overflows or leaves the plotting box by more than ``ESCAPE``
     box sizes has diverged: from then on it is NaN, and no warning is raised.
+    With ``evaluated``, the points yielded are those the model would be evaluated
+    at (`Optimizer.evaluated`: ASGD's and Schedule-Free's average), not the iterates.
     """
     grad, bounds = _grad_and_bounds(surface_or_grad)
     x0 = np.asarray(x0, dtype=float)
@@ -65,6 +67,7 @@ def iterate(opt, surface_or_grad, x0, steps):
     lowest, highest = low.min(), high.max()
     state = opt.init(x)
     buffers = [state.slots[slot] for slot in opt.slot_names]
+    shown = opt.slot_names.index(opt.evaluate_at) if evaluated and opt.evaluate_at else None
     yield x
     with np.errstate(all="ignore"):
         for t in range(1, steps + 1):
@@ -72,10 +75,10 @@ def iterate(opt, surface_or_grad, x0, steps):
             if not (x.min() >= lowest and x.max() <= highest):  # NaN fails this too
                 escaped = ~np.all((x >= low) & (x <= high), axis=-1)
                 x = np.where(escaped[..., None], np.nan, x)
-            yield x
+            yield x if shown is None else np.where(np.isnan(x), np.nan, buffers[shown])
 
 
-def trajectory(opt, surface_or_grad, x0, steps):
+def trajectory(opt, surface_or_grad, x0, steps, evaluated=False):
     """The path of ``opt`` from ``x0``: an array of shape ``(steps + 1, *batch, 2)``.
 
     ``surface_or_grad`` is a `Surface` (its ``grad``, and its bounds to tell
@@ -83,9 +86,11 @@ def trajectory(opt, surface_or_grad, x0, steps):
     ``x0`` has shape ``(..., 2)``: leading axes are a batch of starts. With
     array hyperparameters (``mlopt.adam(lr=lrs[:, None])``), x0 is broadcast
     against them and one call runs the whole grid. Row 0 is the start; a
-    diverged entry is NaN from the step it diverged (see `diverged_at`).
+    diverged entry is NaN from the step it diverged (see `diverged_at`). With
+    ``evaluated``, the path of the points to evaluate (Schedule-Free's x, ASGD's
+    average) instead of the iterates.
     """
-    return np.stack(list(iterate(opt, surface_or_grad, x0, steps)))
+    return np.stack(list(iterate(opt, surface_or_grad, x0, steps, evaluated)))
 
 
 def diverged_at(path):

@@ -216,6 +216,50 @@ def rprop(theta, g, state, t, lr, eta_minus, eta_plus, step_min, step_max):
     return new_theta, {"g_prev": new_prev, "step_size": new_size}
 
 
+def _schedule_free_weight(t, lr, state, warmup_steps, r, weight_lr_power):
+    """The package's group-level bookkeeping: the warmed-up lr and x's averaging weight at step t."""
+    lr_t = lr * ((t / warmup_steps) if t - 1 < warmup_steps else 1.0)
+    lr_max = max(lr_t, state["lr_max"][0] if t > 1 else -1.0)
+    weight = t**r * lr_max**weight_lr_power
+    weight_sum = (state["weight_sum"][0] if t > 1 else 0.0) + weight
+    c = weight / weight_sum if weight_sum != 0 else 0.0
+    return lr_t, lr_max, weight_sum, c
+
+
+def sgd_schedule_free(theta, g, state, t, lr, momentum, weight_decay, warmup_steps, r, weight_lr_power):
+    """Defazio et al.'s Algorithm 1 with SGD, as schedulefree.SGDScheduleFreeReference: theta is y;
+    z and x start at theta."""
+    lr_t, lr_max, weight_sum, c = _schedule_free_weight(t, lr, state, warmup_steps, r, weight_lr_power)
+    new_y, new_z, new_x = [], [], []
+    for i in range(len(theta)):
+        z, x = (theta[i], theta[i]) if t == 1 else (state["z"][i], state["x"][i])
+        z = z - lr_t * (g[i] + weight_decay * theta[i])
+        x = (1 - c) * x + c * z
+        new_y.append(momentum * x + (1 - momentum) * z)
+        new_z.append(z)
+        new_x.append(x)
+    n = len(theta)
+    return new_y, {"z": new_z, "x": new_x, "lr_max": [lr_max] * n, "weight_sum": [weight_sum] * n}
+
+
+def adamw_schedule_free(theta, g, state, t, lr, beta1, beta2, eps, weight_decay, warmup_steps, r, weight_lr_power):
+    """The same with Adam's scaled step and decoupled decay (at y), as AdamWScheduleFreeReference."""
+    lr_t, lr_max, weight_sum, c = _schedule_free_weight(t, lr, state, warmup_steps, r, weight_lr_power)
+    new_y, new_z, new_x, new_v = [], [], [], []
+    for i in range(len(theta)):
+        z, x = (theta[i], theta[i]) if t == 1 else (state["z"][i], state["x"][i])
+        z = z - lr_t * weight_decay * theta[i]
+        v = beta2 * state["v"][i] + (1 - beta2) * g[i] * g[i]
+        z = z - lr_t * g[i] / (math.sqrt(v / (1 - beta2**t)) + eps)
+        x = (1 - c) * x + c * z
+        new_y.append(beta1 * x + (1 - beta1) * z)
+        new_z.append(z)
+        new_x.append(x)
+        new_v.append(v)
+    n = len(theta)
+    return new_y, {"z": new_z, "x": new_x, "v": new_v, "lr_max": [lr_max] * n, "weight_sum": [weight_sum] * n}
+
+
 REFERENCES = {
     "gd": (gd, ()),
     "momentum": (momentum, ("v",)),
@@ -233,4 +277,6 @@ REFERENCES = {
     "rprop": (rprop, ("g_prev", "step_size")),
     "asgd": (asgd, ("ax",)),
     "rmsprop_centered": (rmsprop_centered, ("v", "g_avg", "buf")),
+    "sgd_schedule_free": (sgd_schedule_free, ("z", "x", "lr_max", "weight_sum")),
+    "adamw_schedule_free": (adamw_schedule_free, ("z", "x", "v", "lr_max", "weight_sum")),
 }

@@ -284,3 +284,37 @@ def test_every_layout_works_and_matches_a_plain_copy(name, leaf):
     assert np.array_equal(leaf, before, equal_nan=True)
     assert_same(got, copy)
     assert_same(got_state.slots, copy_state.slots)
+
+
+def test_a_buffer_that_starts_at_the_params_is_a_copy_of_them():
+    """Schedule-Free's z and x start at theta_0: equal to the params, in memory of their own."""
+    params = {"w": np.arange(6.0).reshape(2, 3), "b": np.array([0.5, -1.0])}
+    state = mlopt.sgd_schedule_free().init(params)
+    for slot in ("z", "x"):
+        for key in params:
+            assert np.array_equal(state.slots[slot][key], params[key])
+            assert not np.may_share_memory(state.slots[slot][key], params[key])
+    assert not np.any(state.slots["weight_sum"]["w"])
+
+
+def test_the_point_to_evaluate_is_the_average_where_the_optimizer_keeps_one():
+    """Schedule-Free's x and ASGD's ax are what `evaluated` returns, per part in a Partition;
+    the others evaluate the params themselves."""
+    rng = np.random.default_rng(3)
+    params = {"w": rng.normal(size=(3, 2)), "b": rng.normal(size=2)}
+    opt = mlopt.Partition(lambda path, leaf: "w" if path == ("w",) else "b",
+                          {"w": mlopt.sgd_schedule_free(lr=0.1), "b": mlopt.adam(lr=0.1)})
+    state = opt.init(params)
+    for t in range(1, 4):
+        params, state = opt.update({k: np.sin(v + t) for k, v in params.items()}, state, params)
+    point = opt.evaluated(params, state)
+    assert np.array_equal(point["w"], state.slots["w"]["x"][0]) and not np.array_equal(point["w"], params["w"])
+    assert point["b"] is params["b"]
+    asgd = mlopt.asgd(lr=0.1, t0=0)
+    theta = np.ones(2)
+    asgd_state = asgd.init(theta)
+    for _ in range(4):
+        theta, asgd_state = asgd.update(2 * theta, asgd_state, theta)
+    assert asgd.evaluated(theta, asgd_state) is asgd_state.slots["ax"]
+    with pytest.raises(ValueError, match="state was made by mlopt.adam"):
+        asgd.evaluated(theta, mlopt.adam().init(theta))

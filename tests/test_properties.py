@@ -15,7 +15,7 @@ from mlopt.hyper import FACTS
 
 NAMES = list(mlopt.OPTIMIZERS)
 # Where each hyperparameter is drawn from: mlopt.hyper.FACTS, the one table of them.
-RANGES = {name: st.floats(*fact.sample) for name, fact in FACTS.items() if fact.sample}
+RANGES = {name: (st.integers if fact.whole else st.floats)(*fact.sample) for name, fact in FACTS.items() if fact.sample}
 finite = st.floats(-10, 10, allow_nan=False, width=64)
 shapes = hnp.array_shapes(min_dims=0, max_dims=3, max_side=4)
 

@@ -42,11 +42,11 @@ def test_the_record_fits_the_factory(name):
     assert set(entry.budgets) == set(SURFACES), "a convergence budget on every test surface"
     assert entry.family in FAMILIES and name in FAMILIES[entry.family]
     assert 0 < entry.start_lr
-    if entry.torch:
-        torch_arguments = inspect.signature(entry.torch.arguments).parameters
+    if entry.reference:
+        torch_arguments = inspect.signature(entry.reference.arguments).parameters
         named = [key for key, p in torch_arguments.items() if p.kind is not p.VAR_KEYWORD]
         assert set(named) <= set(hyperparameters), f"the torch mapping takes {named}"
-        assert set(entry.torch.buffers) <= set(mlopt.OPTIMIZERS[name]().slot_names)
+        assert set(entry.reference.buffers) <= set(mlopt.OPTIMIZERS[name]().slot_names)
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -1,8 +1,10 @@
-"""mlopt against torch.optim (CPU, single-tensor path, float64), step by step.
+"""mlopt against torch.optim (CPU, single-tensor path, float64), step by step, and
+against the schedulefree package's reference classes for Schedule-Free.
 
-Runs where torch is installed (CI installs its CPU build); readers never need it.
+Runs where torch is installed (CI installs its CPU build and schedulefree); readers never need them.
 """
 
+import importlib
 import inspect
 
 import numpy as np
@@ -13,15 +15,17 @@ import mlopt
 from mlopt.records import RECORDS
 
 torch = pytest.importorskip("torch")
+pytest.importorskip("schedulefree")
 torch.set_default_dtype(torch.float64)
 
 STEPS = 20
 
 # name -> (torch class, how our hyperparameters map to its arguments, our buffer -> its state key),
-# from each optimizer's record; the others (torch.optim has no such class) rely on tests/reference.py.
+# from each optimizer's record; the others (no torch library has them) rely on tests/reference.py.
 TORCH = {
-    name: (getattr(torch.optim, record.torch.cls), record.torch.arguments, record.torch.buffers)
-    for name, record in RECORDS.items() if record.torch
+    name: (getattr(importlib.import_module(record.reference.library), record.reference.cls),
+           record.reference.arguments, record.reference.buffers)
+    for name, record in RECORDS.items() if record.reference
 }
 TORCH_SETTINGS = [(name, hp) for name, hp in SETTINGS if name in TORCH]
 TORCH_IDS = [i for (name, _), i in zip(SETTINGS, SETTING_IDS, strict=True) if name in TORCH]
@@ -38,7 +42,10 @@ def torch_optimizer(name, groups):
     param_groups = [
         {"params": [tensor], **translate(**full_hyperparams(name, hp))} for tensor, hp in groups
     ]
-    return cls(param_groups, foreach=False)
+    optimizer = cls(param_groups, foreach=False)
+    if hasattr(optimizer, "train"):  # Schedule-Free: y, where gradients are taken, in the params
+        optimizer.train()
+    return optimizer
 
 
 def tree_gradient(tree, t):
@@ -68,11 +75,12 @@ def compare_run(name, opt, params, groups, to_leaves, from_leaves):
             assert_close(ours, tensor.detach().numpy(), f"{name} theta[{i}] at step {t}")
             for slot, key in buffers.items():
                 ours_buffer = to_leaves(state.slots[slot])[i]
-                assert_close(
-                    ours_buffer,
-                    np.broadcast_to(torch_opt.state[tensor][key].numpy(), np.shape(ours_buffer)),
-                    f"{name} {slot}[{i}] at step {t}",
-                )
+                if key.startswith("group:"):  # kept per group: here each tensor has its own
+                    theirs = np.asarray(torch_opt.param_groups[i][key.removeprefix("group:")])
+                else:
+                    theirs = torch_opt.state[tensor][key].numpy()
+                assert_close(ours_buffer, np.broadcast_to(theirs, np.shape(ours_buffer)),
+                             f"{name} {slot}[{i}] at step {t}")
 
 
 @pytest.mark.parametrize("shape", [(), (7,), (3, 4), (2, 3, 2)])

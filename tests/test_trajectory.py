@@ -93,3 +93,19 @@ def test_a_schedule_that_returns_a_grid_runs_the_grid():
     for i, lr in enumerate(lrs):
         alone = mlopt.trajectory(mlopt.adam(lr=lambda t, lr=lr: lr * decay(t)), surface, surface.start, 50)
         np.testing.assert_array_equal(paths[:, i], alone)
+
+
+def test_the_evaluated_path_is_the_average_the_state_keeps():
+    """Schedule-Free's evaluated path is its x, step by step; an optimizer without an
+    average evaluates its iterates, so both paths are the same."""
+    surface = mlopt.SURFACES["rosenbrock"]()
+    opt = mlopt.sgd_schedule_free(lr=1e-3)
+    path = mlopt.trajectory(opt, surface, surface.start, 20, evaluated=True)
+    theta, state = surface.start, opt.init(surface.start)
+    for t in range(1, 21):
+        theta, state = opt.update(surface.grad(theta), state, theta)
+        assert np.array_equal(path[t], state.slots["x"])
+    assert not np.array_equal(path, mlopt.trajectory(opt, surface, surface.start, 20))
+    adam = mlopt.adam(lr=0.05)
+    assert np.array_equal(mlopt.trajectory(adam, surface, surface.start, 20, evaluated=True),
+                          mlopt.trajectory(adam, surface, surface.start, 20))

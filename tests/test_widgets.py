@@ -132,3 +132,23 @@ def test_the_start_and_the_steps(explorer):
     path = explorer.scene.paths["adam"]
     assert path.shape == (51, 2) and np.array_equal(path[0], [0.5, 2.0])
     assert c["step"].max == 50 and c["play"].max == 50
+
+
+def test_an_averaging_optimizer_shows_its_iterates_and_its_evaluated_average(explorer):
+    """Schedule-Free: y, where the gradients are taken, and x, where the model is evaluated,
+    in the same colour, with other dashes; the alt text says which is which."""
+    c = explorer.controls
+    c["optimizer"].value = "sgd_schedule_free"
+    c["lr"].value = 1e-3
+    surface = mlopt.SURFACES["rosenbrock"]()
+    opt = mlopt.sgd_schedule_free(lr=1e-3)
+    paths = explorer.scene.paths
+    assert set(paths) == {"sgd_schedule_free", "sgd_schedule_free: x, evaluated"}
+    assert np.array_equal(paths["sgd_schedule_free"], mlopt.trajectory(opt, surface, surface.start, 120))
+    assert np.array_equal(paths["sgd_schedule_free: x, evaluated"],
+                          mlopt.trajectory(opt, surface, surface.start, 120, evaluated=True))
+    y_line, x_line = (explorer.scene.artists[label][0] for label in paths)
+    assert y_line.get_color() == x_line.get_color() and x_line.get_linestyle() != y_line.get_linestyle()
+    assert "evaluated at" in explorer.describe()
+    c["optimizer"].value = "adam"
+    assert set(explorer.scene.paths) == {"adam"} and "evaluated at" not in explorer.describe()

@@ -9,6 +9,7 @@ from .adagrad import adagrad
 from .adam import adam
 from .adamax import adamax
 from .adamw import adamw
+from .adamw_schedule_free import adamw_schedule_free
 from .amsgrad import amsgrad
 from .asgd import asgd
 from .gd import gd
@@ -20,6 +21,7 @@ from .radam import radam
 from .rmsprop import rmsprop
 from .rmsprop_centered import rmsprop_centered
 from .rprop import rprop
+from .sgd_schedule_free import sgd_schedule_free
 
 # In the order the book builds the ideas.
 OPTIMIZERS = {
@@ -29,7 +31,7 @@ OPTIMIZERS = {
         adamw, amsgrad, nadam, radam, lion,  # and after
         rprop,  # and before (1993): signs and step sizes
         rmsprop_centered,  # RMSProp's variant (2013), in its chapter
-        asgd,  # averaging the iterates
+        asgd, sgd_schedule_free, adamw_schedule_free,  # averaging the iterates
     )
 }
 

@@ -31,7 +31,15 @@ LOSS_FLOOR = 1e-14
 
 
 def style(name):
-    """The colour and line style of an optimizer (or any label), the same everywhere."""
+    """The colour and line style of an optimizer (or any label), the same everywhere.
+
+    ``"<optimizer>: <what>"`` (its evaluated average, say) has the optimizer's
+    colour and another line style.
+    """
+    base, _, part = name.partition(": ")
+    if part and base in _ORDER:
+        own = style(base)
+        return {**own, "linestyle": ":" if own["linestyle"] != ":" else "--"}
     index = _ORDER.index(name) if name in _ORDER else len(_ORDER) + sum(map(ord, name))
     return {
         "color": PALETTE[index % len(PALETTE)],

@@ -135,7 +135,9 @@ class Explorer:
         who = ", ".join(c["race"].value) or f"{c['optimizer'].value} at lr {c['lr'].value:.3g}"
         return (f"Paths of {who} on the {c['surface'].value} surface for {c['steps'].value} steps "
                 f"from ({c['x0'].value:.3g}, {c['y0'].value:.3g}), drawn over the loss contours "
-                f"(left), and the loss against the step on a log scale (right).")
+                f"(left), and the loss against the step on a log scale (right)."
+                + (" A second path in the same colour, with other dashes, is the average the model is evaluated at "
+                   "(ASGD's ax, Schedule-Free's x)." if any(o.evaluate_at for o in self.runs().values()) else ""))
 
     def snapshot_html(self):
         picture = base64.b64encode(self.scene.image()).decode()
@@ -235,10 +237,12 @@ class Explorer:
         c = self.controls
         noise = c["noise"].value
         surface = self.surface.with_noise(noise, seed=0) if noise else self.surface
-        paths = {
-            label: trajectory(opt, surface, self.start, c["steps"].value)
-            for label, opt in self.runs().items()
-        }
+        paths = {}
+        for label, opt in self.runs().items():
+            paths[label] = trajectory(opt, surface, self.start, c["steps"].value)
+            if opt.evaluate_at:  # ASGD, Schedule-Free: also the average, where the model is evaluated
+                paths[f"{label}: {opt.evaluate_at}, evaluated"] = trajectory(
+                    opt, surface, self.start, c["steps"].value, evaluated=True)
         self.scene.set_paths(paths)
         self.scene.step = c["step"].value
         self.image.value = self.scene.image()
