@@ -14,12 +14,17 @@ does everything else here, once for all optimizers: it walks trees of
 parameters, checks every input, resolves schedules and per-leaf settings, and
 keeps the state as plain data.
 
-A rule is elementwise unless it says otherwise (``acts_on="matrix"``: it acts on
-the last two axes of each leaf, as Muon and Adafactor do; the axes before them
-are a batch or a grid). `Partition` applies different optimizers to labelled
-parts of one tree.
+A rule is elementwise unless it says otherwise: ``acts_on="matrix"`` (Muon) acts
+on the last two axes of each leaf, the axes before them being a batch or a grid,
+and refuses leaves with fewer; ``acts_on="leaf"`` (Adafactor) sees each leaf
+whole, whatever its axes, and decides itself (Adafactor factors matrices and
+not vectors). Settings that are not numbers (Muon's ``nesterov`` switch, its
+Newton-Schulz coefficients) are ``options``: fixed when the optimizer is made,
+checked against `mlopt.hyper.OPTIONS`, passed to the rule as they are. `Partition`
+applies different optimizers to labelled parts of one tree.
 """
 
+import functools
 import inspect
 import math
 from typing import Any, NamedTuple
@@ -28,7 +33,7 @@ import numpy as np
 
 from . import hyper, tree
 
-ACTS_ON = ("element", "matrix")
+ACTS_ON = ("element", "matrix", "leaf")
 # A buffer that starts as a copy of the parameters (Schedule-Free's z and x), not a number.
 PARAMS = "params"
 
@@ -56,7 +61,7 @@ class Optimizer:
     """
 
     def __init__(self, name, rule, initial=None, acts_on="element", slot_shapes=None, evaluate_at=None,
-                 **hyperparams):
+                 options=None, **hyperparams):
         signature = inspect.signature(rule)
         kinds = inspect.Parameter
         positional = [
@@ -65,12 +70,16 @@ class Optimizer:
         keywords = [p.name for p in signature.parameters.values() if p.kind is kinds.KEYWORD_ONLY]
         if positional[:2] != ["theta", "g"] or keywords[:1] != ["t"]:
             raise TypeError(f"rule {rule.__name__} must be update(theta, g, *buffers, t, **hyper)")
-        if set(keywords[1:]) != set(hyperparams):
-            raise TypeError(f"{name}: hyperparameters {sorted(hyperparams)} != {keywords[1:]}")
+        options = dict(options or {})
+        if set(keywords[1:]) != set(hyperparams) | set(options):
+            raise TypeError(f"{name}: hyperparameters and options {sorted({**hyperparams, **options})} "
+                            f"!= {keywords[1:]}")
         if acts_on not in ACTS_ON:
             raise ValueError(f"{name}: acts_on must be one of {ACTS_ON}; got {acts_on!r}")
         self.name = name
         self.rule = rule
+        self.options = {key: hyper.check_option(key, value) for key, value in options.items()}
+        self._rule = functools.partial(rule, **self.options) if self.options else rule
         self.acts_on = acts_on
         self.slot_names = tuple(positional[2:])
         self._slot_set = set(self.slot_names)
@@ -110,7 +119,8 @@ class Optimizer:
                 return getattr(value, "__name__", repr(value))
             return repr(float(value)) if value.ndim == 0 else f"array{value.shape}"
 
-        args = ", ".join(f"{key}={show(value)}" for key, value in self.hyperparams.items())
+        args = ", ".join([f"{key}={show(value)}" for key, value in self.hyperparams.items()]
+                         + [f"{key}={value!r}" for key, value in self.options.items()])
         return f"mlopt.{self.name}({args})"
 
     def init(self, params):
@@ -252,14 +262,14 @@ class Optimizer:
         return {key: hyper.value_at(key, value, t) for key, value in settings.items()}
 
     def _apply(self, theta, g, buffers, t, values, donate):
-        if self.acts_on == "matrix":  # never cut into blocks: the rule needs whole matrices
-            results = self.rule(theta, g, *buffers, t=t, **values)
+        if self.acts_on != "element":  # never cut into blocks: the rule needs whole matrices
+            results = self._rule(theta, g, *buffers, t=t, **values)
             if donate:
                 for out, result in zip((theta, *buffers), results, strict=True):
                     out[...] = result
                 return [theta, *buffers]
             return [np.asarray(out, dtype=theta.dtype) for out in results]
-        return _apply(self.rule, theta, g, buffers, t, values, donate)
+        return _apply(self._rule, theta, g, buffers, t, values, donate)
 
 
 # Elements per block when a large array is updated a block at a time (see `_apply`).

@@ -13,8 +13,10 @@ a schedule's value is checked each time it is used.
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from numbers import Real
+from typing import Any
 
 import numpy as np
 
@@ -80,6 +82,10 @@ FACTS = {
                   slider=("linear", 0, 1, 0.05, None), sample=(0.0, 1.0)),
     "t0": Fact("ASGD's step after which the iterates are averaged", 0, _INF,
                slider=("log", 0, 6, 0.25, ".0f"), sample=(0.0, 10.0)),
+    "beta2_decay": Fact("Adafactor's tau: its average of g^2 forgets with weight t^tau at step t", -_INF, 0,
+                        open_low=True, sample=(-2.0, 0.0)),
+    "eps2": Fact("Adafactor's floor of a matrix's RMS in its relative step size", 0, _INF, sample=(0.0, 1e-2)),
+    "d": Fact("Adafactor's clipping threshold: an update's RMS is cut to at most d", 1, _INF, sample=(1.0, 5.0)),
     "warmup_steps": Fact("Schedule-Free's steps of linear warm-up of lr", 0, _INF, whole=True,
                          slider=("linear", 0, 200, 1, ".0f"), sample=(0, 20)),
     "r": Fact("Schedule-Free's power of t in each step's weight in the average x", 0, _INF,
@@ -95,6 +101,48 @@ FACTS = {
     "div_factor": Fact("one-cycle's peak lr over its first", 0, _INF, open_low=True),
     "final_div_factor": Fact("one-cycle's first lr over its last", 0, _INF, open_low=True),
 }
+
+
+@dataclass(frozen=True)
+class Option:
+    """A setting that is not a number to grid over (a switch, a choice, a count), fixed
+    when the optimizer is made and passed to its rule as it is."""
+
+    meaning: str
+    allowed: str  # the allowed values, in words
+    holds: Callable[[Any], bool]
+
+    def interval(self):
+        return self.allowed
+
+
+def _real(value):
+    return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
+
+
+OPTIONS = {
+    "nesterov": Option("Muon: orthogonalise the Nesterov look-ahead of the momentum, not the momentum",
+                       "True or False", lambda v: isinstance(v, bool)),
+    "ns_coefficients": Option("Muon: (a, b, c) of its Newton-Schulz step X -> a X + b (X X^T) X + c (X X^T)^2 X",
+                              "three real numbers", lambda v: isinstance(v, tuple) and len(v) == 3
+                              and all(map(_real, v))),
+    "ns_steps": Option("Muon: the number of Newton-Schulz steps", "{0, 1, ..., 99}",
+                       lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 100),
+    "adjust_lr_fn": Option("Muon: how lr scales with the matrix's shape (m, n)",
+                           "None or 'original' (sqrt(max(1, m / n))), or 'match_rms_adamw' (0.2 sqrt(max(m, n)))",
+                           lambda v: v in (None, "original", "match_rms_adamw")),
+    "eps1": Option("Adafactor: floor of its estimate of g^2 (None: the dtype's machine epsilon)",
+                   "None or a real number >= 0", lambda v: v is None or (_real(v) and v >= 0)),
+}
+
+
+def check_option(name, value):
+    """``value`` for the option ``name``, checked; returned as it is."""
+    if name not in OPTIONS:
+        raise TypeError(f"option {name!r} is unknown: add it to OPTIONS in mlopt/hyper.py")
+    if not OPTIONS[name].holds(value):
+        raise ValueError(f"{name} must be {OPTIONS[name].allowed}; got {value!r}")
+    return value
 
 
 def fact(name):

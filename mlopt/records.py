@@ -46,7 +46,7 @@ class Record:
     non_default: dict  # a setting with every hyperparameter away from its default, for the tests
     # surface -> (lr, steps) that reach within 1e-3 of the minimum (tests/test_convergence.py);
     # each lr a round value inside the range that converges, each budget about 1.5x the measured steps.
-    budgets: dict
+    budgets: dict  # none for Muon and Adafactor, which do not run on the 2D surfaces (ON_SURFACES)
     reference: Reference | None  # None: no torch library has it; the naive reference is its check
 
 
@@ -187,6 +187,21 @@ RECORDS = {
                   {"z": "z", "x": "x", "v": "exp_avg_sq", "lr_max": "group:lr_max",
                    "weight_sum": "group:weight_sum"}, library="schedulefree"),
     ),
+    "adafactor": Record(
+        "Adafactor", "per-coordinate step sizes", "matrices", 0.01,
+        dict(lr=0.05, beta2_decay=-0.6, eps1=1e-20, eps2=1e-2, d=1.5, weight_decay=0.1),
+        {},
+        Reference("Adafactor", lambda lr, beta2_decay, eps1, eps2, d, weight_decay: dict(
+            lr=lr, beta2_decay=beta2_decay, eps=(eps1, eps2), d=d, weight_decay=weight_decay),
+            {"row_var": "row_var", "col_var": "col_var", "variance": "variance"}),
+    ),
+    "muon": Record(
+        "Muon", "sign of the momentum", "matrices", 0.02,  # its U V^T is a matrix's sign
+        dict(lr=0.02, weight_decay=0.05, momentum=0.9, nesterov=False, ns_coefficients=(2.0, -1.5, 0.5),
+             eps=1e-6, ns_steps=4, adjust_lr_fn="match_rms_adamw"),
+        {},
+        Reference("Muon", lambda **hp: hp, {"b": "momentum_buffer"}),
+    ),
     "rprop": Record(
         "Rprop", "per-coordinate step sizes", "rprop", 1e-2,
         dict(lr=0.02, eta_minus=0.4, eta_plus=1.3, step_min=1e-5, step_max=2.0),
@@ -198,6 +213,11 @@ RECORDS = {
             {"g_prev": "prev", "step_size": "step_size"}),
     ),
 }
+
+# The optimizers that run on the book's 2D surfaces, where a point is a vector of two
+# numbers: the elementwise ones. Muon and Adafactor act on whole matrices (their chapter
+# says what each would do to a point, and why the explorer does not offer them).
+ON_SURFACES = [name for name, factory in OPTIMIZERS.items() if factory().acts_on == "element"]
 
 # Families, for figures that would otherwise draw every optimizer on one panel: one panel
 # (or row) per family, in the order the book builds the ideas.

@@ -38,12 +38,15 @@ class Verdict:
         return self.passed
 
 
-def _problem(steps):
-    """Fixed test data: parameters and gradients of mixed signs and scales."""
+def _problem(steps, matrix=False):
+    """Fixed test data: parameters and gradients of mixed signs and scales (a vector, or
+    for the rules on whole matrices a 3 x 5 matrix whose rows are that vector scaled)."""
     theta = np.array([1.5, -0.8, 0.03, -2e-3, 4.0])
-    rng = np.random.default_rng(2015)
-    noise = rng.normal(size=(steps, theta.size))
     scales = np.array([1.0, 10.0, 0.1, 100.0, 0.01])
+    if matrix:
+        theta = np.outer([1.0, -0.5, 2.0], theta)
+    rng = np.random.default_rng(2015)
+    noise = rng.normal(size=(steps, *theta.shape))
     return theta, lambda theta, t: scales * theta + noise[t - 1]
 
 
@@ -119,7 +122,7 @@ def check(name, your_update, steps=6, **hyperparams):
     arguments = ["theta", "g", *buffers, "t=...", *(f"{k}=..." for k in values)]
     call = f"{getattr(your_update, '__name__', 'your function')}({', '.join(arguments)})"
 
-    theta, gradient = _problem(steps)
+    theta, gradient = _problem(steps, matrix=optimizer.acts_on != "element")
     start = optimizer.init(theta).slots
     state = [start[b] for b in buffers]
     for t in range(1, steps + 1):

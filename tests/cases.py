@@ -3,6 +3,7 @@ optimizer's record in mlopt/records.py)."""
 
 import numpy as np
 
+import mlopt
 from mlopt.records import RECORDS
 
 NON_DEFAULT = {name: record.non_default for name, record in RECORDS.items()}
@@ -35,3 +36,44 @@ def assert_close(actual, expected, what, rtol=1e-12):
         f"{what}: first difference at {np.argwhere(bad)[0].tolist()}: "
         f"{actual[bad][0]!r} vs {expected[bad][0]!r}"
     )
+
+
+def acts_on(name):
+    return mlopt.OPTIMIZERS[name]().acts_on
+
+
+# The elementwise optimizers: any shape is a batch of independent numbers to them.
+ELEMENTWISE = [name for name in mlopt.OPTIMIZERS if acts_on(name) == "element"]
+# For the others (Muon, Adafactor) a leaf is one matrix, or a batch of matrices on its leading axes.
+MATRIX_SHAPE = (3, 4)
+
+
+def leaf_shape(name, shape=(7,)):
+    """``shape`` for an elementwise optimizer; for a rule on whole matrices, the matrix
+    ``MATRIX_SHAPE`` (a stand-in of the same role: one leaf)."""
+    return tuple(shape) if acts_on(name) == "element" else MATRIX_SHAPE
+
+
+def accepted(name, shape):
+    """``shape``, if the optimizer takes a leaf of that shape; else the matrix ``MATRIX_SHAPE``
+    (Muon takes matrices only)."""
+    return tuple(shape) if acts_on(name) != "matrix" or len(shape) >= 2 else MATRIX_SHAPE
+
+
+def grid_shape(name, rows, shape=(2,)):
+    """Parameters that carry a grid of ``rows`` settings on their first axis."""
+    return (rows, *leaf_shape(name, shape))
+
+
+def grid_axis(values, name, shape=(2,)):
+    """A 1-D array of settings shaped to broadcast along the first axis of `grid_shape`."""
+    return np.asarray(values).reshape(-1, *[1] * len(leaf_shape(name, shape)))
+
+
+def numeric(name):
+    """The factory's hyperparameters that are numbers (a grid or a schedule may take their place),
+    without its options (Muon's nesterov, ns_steps ...)."""
+    import inspect
+
+    factory = mlopt.OPTIMIZERS[name]
+    return [key for key in inspect.signature(factory).parameters if key not in factory().options]

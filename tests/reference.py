@@ -260,6 +260,71 @@ def adamw_schedule_free(theta, g, state, t, lr, beta1, beta2, eps, weight_decay,
     return new_y, {"z": new_z, "x": new_x, "v": new_v, "lr_max": [lr_max] * n, "weight_sum": [weight_sum] * n}
 
 
+def _matmul(A, B):
+    return [[sum(a * b for a, b in zip(row, column, strict=True)) for column in zip(*B, strict=True)] for row in A]
+
+
+def _transpose(A):
+    return [list(row) for row in zip(*A, strict=True)]
+
+
+def muon(theta, g, state, t, lr, momentum, weight_decay, eps, nesterov, ns_coefficients, ns_steps, adjust_lr_fn):
+    """Jordan's Muon as torch has it, on a matrix of lists: an averaged momentum buffer, the
+    (Nesterov) direction orthogonalised by Newton-Schulz on the wide orientation, then the step."""
+    rows, columns = len(theta), len(theta[0])
+    b = [[state["b"][i][j] + (1 - momentum) * (g[i][j] - state["b"][i][j]) for j in range(columns)]
+         for i in range(rows)]
+    u = [[g[i][j] + momentum * (b[i][j] - g[i][j]) if nesterov else b[i][j] for j in range(columns)]
+         for i in range(rows)]
+    X = _transpose(u) if rows > columns else u
+    norm = math.sqrt(sum(x * x for row in X for x in row))
+    X = [[x / max(norm, eps) for x in row] for row in X]
+    a, b_, c = ns_coefficients
+    for _ in range(ns_steps):
+        A = _matmul(X, _transpose(X))
+        AA = _matmul(A, A)
+        B = [[b_ * A[i][j] + c * AA[i][j] for j in range(len(A))] for i in range(len(A))]
+        BX = _matmul(B, X)
+        X = [[a * X[i][j] + BX[i][j] for j in range(len(X[0]))] for i in range(len(X))]
+    if rows > columns:
+        X = _transpose(X)
+    scale = 0.2 * math.sqrt(max(rows, columns)) if adjust_lr_fn == "match_rms_adamw" else math.sqrt(
+        max(1, rows / columns))
+    new = [[theta[i][j] * (1 - lr * weight_decay) - lr * scale * X[i][j] for j in range(columns)]
+           for i in range(rows)]
+    return new, {"b": b}
+
+
+def adafactor(theta, g, state, t, lr, beta2_decay, eps1, eps2, d, weight_decay):
+    """Shazeer & Stern's Adafactor as torch has it (beta1 = 0): a matrix of lists gets row and column
+    averages of g^2, a vector (a list of floats) its own; the step is relative to the RMS of theta."""
+    eps1 = 2.0**-52 if eps1 is None else eps1  # float64's machine epsilon, torch's default
+    w = t**beta2_decay
+    rho = min(lr, 1 / math.sqrt(t))
+    matrix = isinstance(theta[0], list)
+    flat = [x for row in theta for x in row] if matrix else list(theta)
+    alpha = max(eps2, math.sqrt(sum(x * x for x in flat) / len(flat))) * rho
+    decay = 1 - lr * weight_decay if weight_decay != 0 else 1.0
+    if matrix:
+        rows, columns = len(theta), len(theta[0])
+        R = [[(1 - w) * state["row_var"][i][0] + w * sum(g[i][j] ** 2 for j in range(columns)) / columns]
+             for i in range(rows)]
+        C = [[(1 - w) * state["col_var"][0][j] + w * sum(g[i][j] ** 2 for i in range(rows)) / rows
+              for j in range(columns)]]
+        mean_R = max(sum(r[0] for r in R) / rows, eps1)
+        U = [[g[i][j] / math.sqrt(max(R[i][0] * C[0][j] / mean_R, eps1 * eps1)) for j in range(columns)]
+             for i in range(rows)]
+        rms_U = math.sqrt(sum(u * u for row in U for u in row) / (rows * columns))
+        scale = alpha / max(1.0, rms_U / d)
+        new = [[theta[i][j] * decay - scale * U[i][j] for j in range(columns)] for i in range(rows)]
+        return new, {"row_var": R, "col_var": C, "variance": []}
+    V = [(1 - w) * state["variance"][i] + w * g[i] ** 2 for i in range(len(theta))]
+    U = [g[i] / math.sqrt(max(V[i], eps1 * eps1)) for i in range(len(theta))]
+    rms_U = math.sqrt(sum(u * u for u in U) / len(U))
+    new = [theta[i] * decay - alpha / max(1.0, rms_U / d) * U[i] for i in range(len(theta))]
+    return new, {"row_var": [], "col_var": [], "variance": V}
+
+
 REFERENCES = {
     "gd": (gd, ()),
     "momentum": (momentum, ("v",)),
@@ -279,4 +344,6 @@ REFERENCES = {
     "rmsprop_centered": (rmsprop_centered, ("v", "g_avg", "buf")),
     "sgd_schedule_free": (sgd_schedule_free, ("z", "x", "lr_max", "weight_sum")),
     "adamw_schedule_free": (adamw_schedule_free, ("z", "x", "v", "lr_max", "weight_sum")),
+    "muon": (muon, ("b",)),
+    "adafactor": (adafactor, ("row_var", "col_var", "variance")),
 }

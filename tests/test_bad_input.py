@@ -4,6 +4,7 @@ import re
 
 import numpy as np
 import pytest
+from cases import ELEMENTWISE
 
 import mlopt
 
@@ -154,13 +155,18 @@ def test_a_state_of_another_optimizer_is_refused():
     ],
 )
 def test_a_state_of_another_params_tree_is_refused(other, message):
-    for factory in mlopt.OPTIMIZERS.values():
+    for name in ELEMENTWISE + ["adafactor"]:
+        factory = mlopt.OPTIMIZERS[name]
         state = factory().init(np.ones(2))
         with pytest.raises(ValueError, match=re.escape(message)):
             factory().update(other, state, other)
+    state = mlopt.muon().init(np.ones((2, 2)))  # the same for a matrix
+    with pytest.raises(ValueError, match=re.escape("made for params of shape (2, 2) and dtype float64, "
+                                                   "but params has shape (2, 3)")):
+        mlopt.muon().update(np.ones((2, 3)), state, np.ones((2, 3)))
 
 
-@pytest.mark.parametrize("name", list(mlopt.OPTIMIZERS))
+@pytest.mark.parametrize("name", ELEMENTWISE)
 def test_nan_and_inf_gradients_propagate(name):
     opt = mlopt.OPTIMIZERS[name](lr=0.1)
     params = np.ones(3)
@@ -170,6 +176,19 @@ def test_nan_and_inf_gradients_propagate(name):
     assert np.isnan(new[0]) and np.isfinite(new[2])
     # inf shows in the parameters, or (Lion: a sign step is bounded) in the state.
     assert not all(np.isfinite(x[1]) for x in (new, *new_state.slots.values()))
+
+
+@pytest.mark.parametrize("name", sorted(set(mlopt.OPTIMIZERS) - set(ELEMENTWISE)))
+def test_a_nan_gradient_spreads_over_its_matrix_in_a_rule_on_whole_matrices(name):
+    """One NaN in a matrix's gradient makes the whole matrix NaN (its norm, its RMS are NaN), as in
+    torch; the other leaves are untouched."""
+    opt = mlopt.OPTIMIZERS[name](lr=0.1)
+    params = {"a": np.ones((2, 3)), "b": np.ones((3, 2))}
+    g = np.ones((2, 3))
+    g[0, 1] = np.nan
+    with np.errstate(invalid="ignore"):
+        new, _ = opt.update({"a": g, "b": np.ones((3, 2))}, opt.init(params), params)
+    assert np.isnan(new["a"]).all() and np.isfinite(new["b"]).all()
 
 
 def test_a_hand_edited_state_with_wrong_buffer_shapes_is_refused():

@@ -6,7 +6,7 @@ import importlib
 
 import numpy as np
 import pytest
-from cases import NON_DEFAULT
+from cases import ELEMENTWISE, NON_DEFAULT
 
 import mlopt
 from mlopt import core
@@ -41,7 +41,8 @@ def run(opt, params, steps=3):
         ((3, 500), None, 1),  # rows longer than a block: no blocking
     ],
 )
-@pytest.mark.parametrize("name", list(mlopt.OPTIMIZERS))
+# The elementwise rules: a rule on whole matrices is never cut (tests/test_machinery.py).
+@pytest.mark.parametrize("name", ELEMENTWISE)
 def test_blocked_equals_whole(monkeypatch, name, shape, grid, blocks):
     hp = dict(NON_DEFAULT[name])
     if grid == "rows":

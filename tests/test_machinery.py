@@ -8,7 +8,7 @@ import tempfile
 
 import numpy as np
 import pytest
-from cases import NON_DEFAULT
+from cases import NON_DEFAULT, accepted, acts_on
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -51,8 +51,8 @@ def test_a_matrix_rule_is_never_cut_into_blocks(monkeypatch):
     theta = np.random.default_rng(0).normal(size=(97, 10))
     grads = matrix_gradients(theta, 3)
     expected, expected_m = by_hand(theta, grads, 0.1, 0.5)
-    for acts_on, should_match in (("matrix", True), ("element", False)):
-        opt = toy(acts_on=acts_on)
+    for kind, should_match in (("matrix", True), ("element", False)):
+        opt = toy(acts_on=kind)
         params, state = theta, opt.init(theta)
         for g in grads:
             params, state = opt.update(g, state, params)
@@ -113,6 +113,9 @@ def test_a_rule_may_keep_buffers_of_another_shape():
 
 PARAMS = {"layers": [{"W": np.linspace(-1, 1, 6).reshape(2, 3), "b": np.array([0.5, -0.5])}],
           "norm": np.array(2.0)}
+# The same tree for Muon, which takes matrices only: the vector and the scalar as 1 x n matrices.
+MATRIX_PARAMS = {"layers": [{"W": PARAMS["layers"][0]["W"], "b": np.array([[0.5, -0.5]])}],
+                 "norm": np.array([[2.0]])}
 
 
 def gradients_of(params):
@@ -125,16 +128,17 @@ def test_a_per_leaf_setting_equals_each_leaf_run_with_its_own(name):
     moves as it would alone with its own value."""
     key = "weight_decay" if "weight_decay" in NON_DEFAULT[name] else "lr"
     decayed, plain = NON_DEFAULT[name][key], NON_DEFAULT[name][key] / 4
-    by_function = mlopt.per_leaf(lambda path, leaf: decayed if leaf.ndim == 2 else plain)
+    start = MATRIX_PARAMS if acts_on(name) == "matrix" else PARAMS
+    by_function = mlopt.per_leaf(lambda path, leaf: decayed if path[-1] == "W" else plain)
     by_tree = mlopt.per_leaf({"layers": [{"W": decayed, "b": plain}], "norm": plain})
     for setting in (by_function, by_tree):
         opt = mlopt.OPTIMIZERS[name](**{**NON_DEFAULT[name], key: setting})
-        params, state = PARAMS, opt.init(PARAMS)
+        params, state = start, opt.init(start)
         for _ in range(3):
             params, state = opt.update(gradients_of(params), state, params)
         for path, value in ((("layers", 0, "W"), decayed), (("layers", 0, "b"), plain), (("norm",), plain)):
             alone = mlopt.OPTIMIZERS[name](**{**NON_DEFAULT[name], key: value})
-            leaf = functools.reduce(lambda node, k: node[k], path, PARAMS)
+            leaf = functools.reduce(lambda node, k: node[k], path, start)
             p, s = leaf, alone.init(leaf)
             for _ in range(3):
                 p, s = alone.update(2.0 * p + 0.1, s, p)
@@ -219,8 +223,8 @@ def test_a_partition_names_what_is_wrong():
 @pytest.mark.parametrize("name", NAMES)
 def test_a_donated_update_is_bit_for_bit_the_pure_one(name, shape):
     opt = mlopt.OPTIMIZERS[name](**NON_DEFAULT[name])
-    x = np.random.default_rng(2).normal(size=shape)
-    pure, pure_state = {"x": x, "y": [np.ones(3)]}, None
+    x = np.random.default_rng(2).normal(size=accepted(name, shape))
+    pure, pure_state = {"x": x, "y": [np.ones(accepted(name, (3,)))]}, None
     pure_state = opt.init(pure)
     donated = tree_map(np.copy, pure)
     donated_state = opt.init(donated)
@@ -274,9 +278,14 @@ def awkward_leaves(draw):
 @given(st.sampled_from(NAMES), awkward_leaves())
 def test_every_layout_works_and_matches_a_plain_copy(name, leaf):
     """Any float array runs, keeps its shape and dtype, changes nothing it was given,
-    and gives the same numbers as a fresh C-contiguous copy of itself."""
+    and gives the same numbers as a fresh C-contiguous copy of itself (or, for Muon, which
+    takes matrices, a vector or a scalar gets an error that names it)."""
     opt = mlopt.OPTIMIZERS[name](**NON_DEFAULT[name])
     before = leaf.copy()
+    if acts_on(name) == "matrix" and leaf.ndim < 2:  # Muon: a clear error, naming the leaf and its shape
+        with pytest.raises(ValueError, match=re.escape(f"but params['p'] has shape {leaf.shape}")):
+            opt.init({"p": leaf})
+        return
     with np.errstate(all="ignore"):  # float16 may overflow: that is arithmetic, not a crash
         got, got_state = run(opt, {"p": leaf}, 2)
         copy, copy_state = run(opt, {"p": np.array(leaf, order="C")}, 2)

@@ -1,8 +1,10 @@
 """mlopt against the naive scalar-loop transcriptions of each algorithm box."""
 
+import math
+
 import numpy as np
 import pytest
-from cases import NON_DEFAULT, SETTING_IDS, SETTINGS, assert_close, gradient
+from cases import NON_DEFAULT, SETTING_IDS, SETTINGS, assert_close, gradient, leaf_shape
 from reference import REFERENCES
 
 import mlopt
@@ -21,10 +23,11 @@ def run_both(name, hp, steps=STEPS, theta0=None):
     """Yield (t, mlopt's theta and state, the reference's theta and state) per step."""
     naive, slots = REFERENCES[name]
     opt = mlopt.OPTIMIZERS[name](**hp)
-    theta = np.linspace(-1.5, 2.0, 7) if theta0 is None else theta0
+    shape = leaf_shape(name)  # a vector, or for Muon and Adafactor a matrix
+    theta = np.linspace(-1.5, 2.0, math.prod(shape)).reshape(shape) if theta0 is None else theta0
     state = opt.init(theta)
-    ref_theta = [float(x) for x in theta]
-    ref_state = {slot: [0.0] * len(ref_theta) for slot in slots}
+    ref_theta = theta.tolist()
+    ref_state = {slot: np.zeros(state.slots[slot].shape).tolist() for slot in slots}
     values = {**defaults(name), **hp}
     for t in range(1, steps + 1):
         theta, state = opt.update(gradient(theta, t), state, theta)
@@ -114,3 +117,20 @@ def test_lion_leaves_a_coordinate_alone_where_its_direction_is_zero():
         assert_close(theta, ref_theta, f"lion theta at step {t}")
     assert theta[0] == 0.5 and theta[2] == 1.0
     assert np.isclose(theta[1], -0.25 - 3 * 0.1, rtol=1e-15)
+
+
+def test_adafactor_on_a_vector_matches_its_reference_unfactored():
+    """A vector is not factored: Adafactor keeps one average of g^2 per element (state
+    ``variance``), and leaves the row and column buffers empty."""
+    for t, theta, state, ref_theta, ref_state in run_both("adafactor", NON_DEFAULT["adafactor"],
+                                                           theta0=np.linspace(-1.5, 2.0, 7)):
+        assert_close(theta, ref_theta, f"adafactor theta at step {t}")
+        assert_close(state.slots["variance"], ref_state["variance"], f"adafactor variance at step {t}")
+        assert state.slots["row_var"].size == 0 and state.slots["col_var"].size == 0
+
+
+def test_muon_on_a_tall_matrix_orthogonalises_its_transpose():
+    """A tall matrix (m > n) is transposed for Newton-Schulz and back: same as the reference."""
+    hp = {**NON_DEFAULT["muon"], "adjust_lr_fn": "original"}
+    for t, theta, _, ref_theta, _ in run_both("muon", hp, steps=6, theta0=np.linspace(-1, 1, 15).reshape(5, 3)):
+        assert_close(theta, ref_theta, f"muon theta at step {t}")

@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
-from cases import assert_close
+from cases import accepted, assert_close
 
 import mlopt
 from mlopt import schedules
@@ -105,7 +105,7 @@ def test_closed_forms_at_landmarks():
 def test_a_schedule_is_an_lr_for_every_optimizer(name):
     """Run with a schedule == run with the same values given step by step as constants."""
     schedule = schedules.preset("warmup_cosine", 0.05, 30)
-    theta = np.array([1.0, -2.0])
+    theta = np.linspace(1.0, -2.0, np.prod(accepted(name, (2,)))).reshape(accepted(name, (2,)))
     scheduled, state = theta, mlopt.OPTIMIZERS[name](lr=schedule).init(theta)
     by_hand = theta
     hand_states = [mlopt.OPTIMIZERS[name](lr=lr) for lr in schedule.values(30)]

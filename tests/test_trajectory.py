@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import mlopt
+from mlopt.records import ON_SURFACES
 
 ROSENBROCK = mlopt.SURFACES["rosenbrock"]()
 
@@ -19,7 +20,7 @@ def plain_loop(opt, grad, x0, steps):
     return np.stack(rows)
 
 
-@pytest.mark.parametrize("name", list(mlopt.OPTIMIZERS))
+@pytest.mark.parametrize("name", ON_SURFACES)
 def test_a_trajectory_is_the_optimizers_own_steps(name):
     opt = mlopt.OPTIMIZERS[name](lr=1e-3)
     path = mlopt.trajectory(opt, ROSENBROCK, ROSENBROCK.start, 50)

@@ -3,8 +3,9 @@
 import inspect
 import sys
 
-from ..hyper import fact
+from ..hyper import OPTIONS, fact
 from .adadelta import adadelta
+from .adafactor import adafactor
 from .adagrad import adagrad
 from .adam import adam
 from .adamax import adamax
@@ -15,6 +16,7 @@ from .asgd import asgd
 from .gd import gd
 from .lion import lion
 from .momentum import momentum
+from .muon import muon
 from .nadam import nadam
 from .nesterov import nesterov
 from .radam import radam
@@ -32,8 +34,14 @@ OPTIMIZERS = {
         rprop,  # and before (1993): signs and step sizes
         rmsprop_centered,  # RMSProp's variant (2013), in its chapter
         asgd, sgd_schedule_free, adamw_schedule_free,  # averaging the iterates
+        adafactor, muon,  # rules on whole matrices
     )
 }
+
+
+def about(name):
+    """What mlopt knows of a factory's argument: its hyperparameter facts, or its option's."""
+    return OPTIONS[name] if name in OPTIONS else fact(name)
 
 
 def _with_the_maths(factory):
@@ -42,7 +50,7 @@ def _with_the_maths(factory):
     then its module's docstring (algorithm box, reference, conventions), which stays the
     one place those are written."""
     rows = [
-        f"    {name}={p.default!r}  in {fact(name).interval()}: {fact(name).meaning}"
+        f"    {name}={p.default!r}  in {about(name).interval()}: {about(name).meaning}"
         for name, p in inspect.signature(factory).parameters.items()
     ]
     module = inspect.cleandoc(sys.modules[factory.__module__].__doc__)

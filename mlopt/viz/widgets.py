@@ -21,7 +21,7 @@ import numpy as np
 
 from ..hyper import FACTS
 from ..optimizers import OPTIMIZERS
-from ..records import record
+from ..records import ON_SURFACES, record
 from ..schedules import SCHEDULES, preset
 from ..surfaces import SURFACES
 from ..trajectory import trajectory
@@ -40,6 +40,11 @@ def _slider(fact):
 SLIDERS = {  # hyperparameter -> (widget class, options), lr's apart: it comes first, with the schedule
     name: _slider(fact) for name, fact in FACTS.items() if fact.slider and name != "lr"
 }
+# Why two optimizers of the book are not among the explorer's (shown under it).
+NOT_HERE = ("Muon and Adafactor are not offered here: each acts on a whole matrix, and a point of these "
+            "surfaces is a vector of two numbers. On one (a 1 x 2 matrix) Muon would step the same distance, "
+            "0.70 lr, along its momentum's direction whatever the gradient's size, and Adafactor would be an "
+            "RMSProp whose steps scale with the point's size. The chapter on matrices runs both.")
 # Where the static page's "run it live" link goes: the website's build replaces it.
 LIVE_LINK = "#mlopt-live"
 LR = _slider(FACTS["lr"])[1]
@@ -62,7 +67,7 @@ class Explorer:
         self.scene = Scene()
         self._surfaces = {name: make() for name, make in SURFACES.items()}
         c = self.controls = {}
-        c["optimizer"] = w.Dropdown(options=list(OPTIMIZERS), value=optimizer, description="optimizer")
+        c["optimizer"] = w.Dropdown(options=ON_SURFACES, value=optimizer, description="optimizer")
         c["surface"] = w.Dropdown(options=list(SURFACES), value=surface, description="surface")
         c["lr"] = w.FloatLogSlider(value=record(optimizer).start_lr, description="lr", **LR)
         c["schedule"] = w.Dropdown(options=list(SCHEDULES), value="constant", description="lr schedule")
@@ -79,11 +84,11 @@ class Explorer:
         self.links = [((c["play"], "value"), (c["step"], "value"))]
         for source, target in self.links:
             w.jslink(source, target)
-        c["race"] = w.SelectMultiple(options=list(OPTIMIZERS), value=tuple(race),
-                                     description="race", rows=len(OPTIMIZERS))
+        c["race"] = w.SelectMultiple(options=ON_SURFACES, value=tuple(race),
+                                     description="race", rows=len(ON_SURFACES))
         self._race_lr = {
             name: w.FloatLogSlider(value=record(name).start_lr, description=f"lr {name}", **LR)
-            for name in OPTIMIZERS
+            for name in ON_SURFACES
         }
         self.image = w.Image(format="jpeg", layout=w.Layout(width="100%", max_width="960px"))
         self.caption = w.HTML()  # what the picture shows, in words (ipywidgets' Image has no alt)
@@ -99,6 +104,7 @@ class Explorer:
             w.HBox([c["race"], w.VBox([w.HTML(
                 "<small>Race: pick several optimizers (ctrl/cmd-click), each with its own lr; "
                 "pick none to go back to one.</small>"), self._race_box])]),
+            w.HTML(f"<small>{NOT_HERE}</small>"),
         ])
         self._set_optimizer(optimizer, keep_lr=True)
         self._set_surface()
