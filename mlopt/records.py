@@ -68,9 +68,10 @@ RECORDS = {
     ),
     "momentum": Record(
         "momentum", "gradient descent and momentum", "momentum", 1e-3,
-        dict(lr=0.02, beta=0.8, weight_decay=0.05),
+        dict(lr=0.02, beta=0.8, dampening=0.3, weight_decay=0.05),
         {"quadratic": (0.02, 500), "rosenbrock": (1e-3, 2500)},  # 266, 1580
-        Reference("SGD", lambda lr, beta, weight_decay: dict(lr=lr, momentum=beta, weight_decay=weight_decay),
+        Reference("SGD", lambda lr, beta, dampening, weight_decay: dict(lr=lr, momentum=beta, dampening=dampening,
+                                                                         weight_decay=weight_decay),
               {"v": "momentum_buffer"}),
     ),
     "nesterov": Record(
@@ -83,10 +84,9 @@ RECORDS = {
     ),
     "adagrad": Record(
         "AdaGrad", "per-coordinate step sizes", "adagrad", 0.5,
-        dict(lr=0.3, eps=1e-6, weight_decay=0.02),
+        dict(lr=0.3, eps=1e-6, lr_decay=0.05, initial_accumulator_value=0.2, weight_decay=0.02),
         {"quadratic": (0.5, 100), "rosenbrock": (0.5, 14000)},  # 52, 8923
-        Reference("Adagrad", lambda lr, eps, weight_decay: dict(lr=lr, eps=eps, weight_decay=weight_decay),
-              {"G": "sum"}),
+        Reference("Adagrad", lambda **hp: hp, {"G": "sum"}),
     ),
     "rmsprop": Record(
         "RMSProp", "per-coordinate step sizes", "rmsprop", 1e-2,

@@ -79,13 +79,20 @@ def _real_array(value):
     return array.astype(float), None
 
 
-def _call(function, name, inputs, values, call, t):
-    """``(outputs, None)`` from the reader's function, or ``(None, Verdict)`` saying why not."""
+def _call(function, name, inputs, values, call, t, optional=()):
+    """``(outputs, None)`` from the reader's function, or ``(None, Verdict)`` saying why not.
+
+    The hyperparameters in ``optional`` are at their defaults (dampening = 0, say), where
+    the rule does not need them: a function that does not take them is called without.
+    """
     try:
         signature = inspect.signature(function)
     except (TypeError, ValueError):
         signature = None  # a builtin or other callable without one: just call it
     if signature is not None:
+        parameters = signature.parameters
+        if not any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
+            values = {key: value for key, value in values.items() if key in parameters or key not in optional}
         try:
             signature.bind(*inputs, t=t, **values)
         except TypeError as error:
@@ -98,6 +105,10 @@ def _call(function, name, inputs, values, call, t):
     if isinstance(got, list):
         got = tuple(got)
     return (got if isinstance(got, tuple) else (got,)), None
+
+
+def _is_default(factory, key, value):
+    return inspect.signature(factory).parameters[key].default is value
 
 
 def check(name, your_update, steps=6, **hyperparams):
@@ -116,6 +127,10 @@ def check(name, your_update, steps=6, **hyperparams):
     values = {k: p.default for k, p in inspect.signature(factory).parameters.items()}
     values["lr"] = 0.1 if name != "adadelta" else 1.0
     values.update(hyperparams)
+    # Settings left at their defaults, which the reader's function may leave out (lr never:
+    # the check sets its own).
+    optional = {key for key, value in values.items()
+                if key != "lr" and key not in hyperparams and _is_default(factory, key, value)}
     optimizer = factory(**values)
     buffers = optimizer.slot_names
     variables = ("theta", *buffers)
@@ -129,7 +144,7 @@ def check(name, your_update, steps=6, **hyperparams):
         g = gradient(theta, t)
         expected = reference(theta, g, *state, t=t, **values)
         inputs = [theta.copy(), g.copy(), *(b.copy() for b in state)]  # theirs to change
-        got, failed = _call(your_update, name, inputs, dict(values), call, t)
+        got, failed = _call(your_update, name, inputs, dict(values), call, t, optional)
         if failed is not None:  # a Verdict, whose truth is whether it passed
             return failed
         if len(got) != len(variables):

@@ -14,12 +14,12 @@ def gd(theta, g, state, t, lr, weight_decay):
     return new, {}
 
 
-def momentum(theta, g, state, t, lr, beta, weight_decay, nesterov=False):
+def momentum(theta, g, state, t, lr, beta, weight_decay, dampening=0.0, nesterov=False):
     new_theta, new_v = [], []
     for i in range(len(theta)):
         gi = g[i] + weight_decay * theta[i]
-        # torch: the buffer is the first gradient at t = 1.
-        vi = gi if t == 1 else beta * state["v"][i] + gi
+        # torch: the buffer is the first gradient at t = 1, undamped.
+        vi = gi if t == 1 else beta * state["v"][i] + (1 - dampening) * gi
         step = gi + beta * vi if nesterov else vi
         new_theta.append(theta[i] - lr * step)
         new_v.append(vi)
@@ -30,12 +30,13 @@ def nesterov(theta, g, state, t, lr, beta, weight_decay):
     return momentum(theta, g, state, t, lr, beta, weight_decay, nesterov=True)
 
 
-def adagrad(theta, g, state, t, lr, eps, weight_decay):
+def adagrad(theta, g, state, t, lr, eps, lr_decay, initial_accumulator_value, weight_decay):
     new_theta, new_G = [], []
+    clr = lr / (1 + (t - 1) * lr_decay)
     for i in range(len(theta)):
         gi = g[i] + weight_decay * theta[i]
-        Gi = state["G"][i] + gi * gi
-        new_theta.append(theta[i] - lr * gi / (math.sqrt(Gi) + eps))
+        Gi = (initial_accumulator_value if t == 1 else state["G"][i]) + gi * gi
+        new_theta.append(theta[i] - clr * gi / (math.sqrt(Gi) + eps))
         new_G.append(Gi)
     return new_theta, {"G": new_G}
 

@@ -54,6 +54,18 @@ def test_a_wrong_buffer_is_named():
     assert verdict.variable == "v"
 
 
+def test_a_setting_left_at_its_default_may_be_left_out():
+    """A reader's momentum without dampening is right while dampening is 0 (the default), and
+    cannot be called once the check sets it: the verdict names the argument."""
+    def plain_momentum(theta, g, v, *, t, lr, beta, weight_decay):
+        v = beta * v + g
+        return theta - lr * v, v
+
+    assert check("momentum", plain_momentum).passed
+    verdict = check("momentum", plain_momentum, dampening=0.5)
+    assert not verdict.passed and "could not call" in verdict.message and "dampening" in verdict.message
+
+
 def test_broken_functions_are_reported_not_raised():
     assert "could not call" in repr(check("gd", lambda theta, g: theta))
     assert "raised ZeroDivisionError at step 1" in repr(check("gd", lambda theta, g, **kw: 1 / 0))

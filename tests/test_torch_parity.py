@@ -68,7 +68,9 @@ def torch_optimizer(name, groups):
         {"params": [tensor], **translate(**full_hyperparams(name, hp))} for tensor, hp in groups
     ]
     single_tensor = {"foreach": False} if "foreach" in inspect.signature(cls).parameters else {}
-    optimizer = cls(param_groups, **single_tensor)
+    # The first group's settings are also the constructor's: torch's Adagrad starts every sum at the
+    # constructor's initial_accumulator_value, whatever a group says.
+    optimizer = cls(param_groups, **{**translate(**full_hyperparams(name, groups[0][1])), **single_tensor})
     if hasattr(optimizer, "train"):  # Schedule-Free: y, where gradients are taken, in the params
         optimizer.train()
     return optimizer

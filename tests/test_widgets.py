@@ -55,7 +55,7 @@ def test_the_sliders_follow_the_optimizer(explorer):
     shown = lambda: [s.description for s in explorer._hyper_box.children]  # noqa: E731
     assert shown() == ["beta1", "beta2", "eps", "weight_decay"]
     explorer.controls["optimizer"].value = "momentum"
-    assert shown() == ["beta", "weight_decay"]
+    assert shown() == ["beta", "dampening", "weight_decay"]
     assert explorer.controls["beta"].value == 0.9
     assert explorer.controls["lr"].value == pytest.approx(record("momentum").start_lr)
     explorer.controls["optimizer"].value = "adadelta"
