@@ -10,7 +10,8 @@ from PIL import Image
 
 pytest.importorskip("ipywidgets")
 
-import mlopt  # noqa: E402
+import mlopt
+from mlopt.records import ON_SURFACES  # noqa: E402
 from mlopt.viz.webpage import Page  # noqa: E402
 
 
@@ -90,10 +91,10 @@ def test_an_unknown_control_is_named(page):
         page.set("nope", 1)
 
 
-@pytest.mark.parametrize("value", [len(mlopt.OPTIMIZERS), -1, 1.5, "adam"])
+@pytest.mark.parametrize("value", [len(ON_SURFACES), -1, 1.5, "adam"])
 def test_a_menu_value_that_is_not_an_option_is_named(page, value):
     optimizer = controls(page.state())["optimizer"]
-    last = len(mlopt.OPTIMIZERS) - 1
+    last = len(ON_SURFACES) - 1  # the explorer's optimizers: those that run on a 2D surface
     with pytest.raises(ValueError, match=rf"is not the index of an option of 'optimizer' \(0 to {last}\)"):
         page.set(optimizer["id"], value)
     assert page.explorer.controls["optimizer"].value == "adam"
