@@ -21,7 +21,9 @@ whole, whatever its axes, and decides itself (Adafactor factors matrices and
 not vectors). Settings that are not numbers (Muon's ``nesterov`` switch, its
 Newton-Schulz coefficients) are ``options``: fixed when the optimizer is made,
 checked against `mlopt.hyper.OPTIONS`, passed to the rule as they are. `Partition`
-applies different optimizers to labelled parts of one tree.
+applies different optimizers to labelled parts of one tree. Every factory's
+``maximize=True`` (torch's option of that name) flips the gradient's sign before
+the rule: gradient ascent on J, the same steps as descent on -J.
 """
 
 import functools
@@ -61,7 +63,7 @@ class Optimizer:
     """
 
     def __init__(self, name, rule, initial=None, acts_on="element", slot_shapes=None, evaluate_at=None,
-                 options=None, **hyperparams):
+                 options=None, maximize=False, **hyperparams):
         signature = inspect.signature(rule)
         kinds = inspect.Parameter
         positional = [
@@ -78,6 +80,9 @@ class Optimizer:
             raise ValueError(f"{name}: acts_on must be one of {ACTS_ON}; got {acts_on!r}")
         self.name = name
         self.rule = rule
+        # Ascent (torch's maximize): the gradient's sign is flipped before the rule sees it, so
+        # every rule climbs J as it would descend -J.
+        self.maximize = hyper.check_option("maximize", maximize)
         self.options = {key: hyper.check_option(key, value) for key, value in options.items()}
         self._rule = functools.partial(rule, **self.options) if self.options else rule
         self.acts_on = acts_on
@@ -120,7 +125,8 @@ class Optimizer:
             return repr(float(value)) if value.ndim == 0 else f"array{value.shape}"
 
         args = ", ".join([f"{key}={show(value)}" for key, value in self.hyperparams.items()]
-                         + [f"{key}={value!r}" for key, value in self.options.items()])
+                         + [f"{key}={value!r}" for key, value in self.options.items()]
+                         + (["maximize=True"] if self.maximize else []))
         return f"mlopt.{self.name}({args})"
 
     def init(self, params):
@@ -262,6 +268,8 @@ class Optimizer:
         return {key: hyper.value_at(key, value, t) for key, value in settings.items()}
 
     def _apply(self, theta, g, buffers, t, values, donate):
+        if self.maximize:
+            g = -g  # ascent: climb J by descending -J
         if self.acts_on != "element":  # never cut into blocks: the rule needs whole matrices
             results = self._rule(theta, g, *buffers, t=t, **values)
             if donate:

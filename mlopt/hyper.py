@@ -137,6 +137,8 @@ OPTIONS = {
     "adjust_lr_fn": Option("Muon: how lr scales with the matrix's shape (m, n)",
                            "None or 'original' (sqrt(max(1, m / n))), or 'match_rms_adamw' (0.2 sqrt(max(m, n)))",
                            lambda v: v in (None, "original", "match_rms_adamw")),
+    "maximize": Option("ascent: climb J instead of descending it (the gradient's sign flipped first)",
+                       "True or False", lambda v: isinstance(v, bool)),
     "eps1": Option("Adafactor: floor of its estimate of g^2 (None: the dtype's machine epsilon)",
                    "None or a real number >= 0", lambda v: v is None or (_real(v) and v >= 0)),
 }

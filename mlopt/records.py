@@ -62,13 +62,13 @@ _ADAM_BUFFERS = {"m": "exp_avg", "v": "exp_avg_sq"}
 RECORDS = {
     "gd": Record(
         "gradient descent", "gradient descent and momentum", "gd", 1e-3,
-        dict(lr=0.05, weight_decay=0.1),
+        dict(lr=0.05, weight_decay=0.1, maximize=True),
         {"quadratic": (0.1, 200), "rosenbrock": (1e-3, 26000)},  # measured 70, 17082
         Reference("SGD", lambda lr, weight_decay: dict(lr=lr, weight_decay=weight_decay)),
     ),
     "momentum": Record(
         "momentum", "gradient descent and momentum", "momentum", 1e-3,
-        dict(lr=0.02, beta=0.8, dampening=0.3, weight_decay=0.05),
+        dict(lr=0.02, beta=0.8, dampening=0.3, weight_decay=0.05, maximize=True),
         {"quadratic": (0.02, 500), "rosenbrock": (1e-3, 2500)},  # 266, 1580
         Reference("SGD", lambda lr, beta, dampening, weight_decay: dict(lr=lr, momentum=beta, dampening=dampening,
                                                                          weight_decay=weight_decay),
@@ -76,7 +76,7 @@ RECORDS = {
     ),
     "nesterov": Record(
         "Nesterov", "gradient descent and momentum", "nesterov", 1e-3,
-        dict(lr=0.02, beta=0.7, weight_decay=0.05),
+        dict(lr=0.02, beta=0.7, weight_decay=0.05, maximize=True),
         {"quadratic": (0.02, 400), "rosenbrock": (1e-3, 2500)},  # 223, 1620
         Reference("SGD", lambda lr, beta, weight_decay: dict(lr=lr, momentum=beta, nesterov=True,
                                                          weight_decay=weight_decay),
@@ -84,13 +84,13 @@ RECORDS = {
     ),
     "adagrad": Record(
         "AdaGrad", "per-coordinate step sizes", "adagrad", 0.5,
-        dict(lr=0.3, eps=1e-6, lr_decay=0.05, initial_accumulator_value=0.2, weight_decay=0.02),
+        dict(lr=0.3, eps=1e-6, lr_decay=0.05, initial_accumulator_value=0.2, weight_decay=0.02, maximize=True),
         {"quadratic": (0.5, 100), "rosenbrock": (0.5, 14000)},  # 52, 8923
         Reference("Adagrad", lambda **hp: hp, {"G": "sum"}),
     ),
     "rmsprop": Record(
         "RMSProp", "per-coordinate step sizes", "rmsprop", 1e-2,
-        dict(lr=0.02, beta=0.9, eps=1e-6, weight_decay=0.03),
+        dict(lr=0.02, beta=0.9, eps=1e-6, weight_decay=0.03, maximize=True),
         # 3730 on the quadratic: it hovers within about lr of the minimum; 9465 on Rosenbrock
         {"quadratic": (1e-3, 6000), "rosenbrock": (1e-3, 15000)},
         Reference("RMSprop", lambda lr, beta, eps, weight_decay: dict(lr=lr, alpha=beta, eps=eps,
@@ -99,7 +99,7 @@ RECORDS = {
     ),
     "adadelta": Record(
         "AdaDelta", "per-coordinate step sizes", "adadelta", 1.0,
-        dict(lr=0.7, rho=0.95, eps=1e-5, weight_decay=0.01),
+        dict(lr=0.7, rho=0.95, eps=1e-5, weight_decay=0.01, maximize=True),
         # 1544, 20562: on Rosenbrock lr = 1 (Zeiler's) never settles
         {"quadratic": (0.2, 2500), "rosenbrock": (0.01, 31000)},
         Reference("Adadelta", lambda lr, rho, eps, weight_decay: dict(lr=lr, rho=rho, eps=eps,
@@ -108,19 +108,19 @@ RECORDS = {
     ),
     "adam": Record(
         "Adam", "Adam and its variants", "adam", 0.05,
-        dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.1),
+        dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.1, maximize=True),
         {"quadratic": (0.05, 250), "rosenbrock": (2e-3, 14000)},  # 141, 8981
         Reference("Adam", _adam_like(), _ADAM_BUFFERS),
     ),
     "adamax": Record(
         "AdaMax", "Adam and its variants", "adamax", 0.05,
-        dict(lr=0.05, beta1=0.85, beta2=0.98, eps=1e-6, weight_decay=0.1),
+        dict(lr=0.05, beta1=0.85, beta2=0.98, eps=1e-6, weight_decay=0.1, maximize=True),
         {"quadratic": (0.1, 400), "rosenbrock": (0.01, 8000)},  # 266, 5287
         Reference("Adamax", _adam_like(), {"m": "exp_avg", "u": "exp_inf"}),
     ),
     "rmsprop_centered": Record(
         "centered RMSProp", "per-coordinate step sizes", "rmsprop", 1e-3,  # taught in the RMSProp chapter
-        dict(lr=5e-3, beta=0.9, momentum=0.8, eps=1e-6, weight_decay=0.03),
+        dict(lr=5e-3, beta=0.9, momentum=0.8, eps=1e-6, weight_decay=0.03, maximize=True),
         # 1058 and 2317; at lr >= 1e-3 it hovers (its divisor, the std of g, shrinks near a minimum)
         {"quadratic": (1e-4, 1600), "rosenbrock": (1e-4, 3500)},
         Reference("RMSprop", lambda lr, beta, momentum, eps, weight_decay: dict(
@@ -132,38 +132,38 @@ RECORDS = {
     # by lr each step, so it ends within about lr.
     "adamw": Record(
         "AdamW", "Adam and its variants", "adamw", 0.05,
-        dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.3),
+        dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.3, maximize=True),
         {"quadratic": (3e-4, 13000), "rosenbrock": (1e-3, 22000)},  # 8835, 14490
         Reference("AdamW", _adam_like(), _ADAM_BUFFERS),
     ),
     "amsgrad": Record(
         "AMSGrad", "Adam and its variants", "adamw", 0.05,  # taught in the AdamW chapter
-        dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.1),
+        dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.1, maximize=True),
         {"quadratic": (0.05, 250), "rosenbrock": (0.1, 2500)},  # 142, 1601
         Reference("Adam", _adam_like(amsgrad=True), {**_ADAM_BUFFERS, "v_max": "max_exp_avg_sq"}),
     ),
     "nadam": Record(
         "NAdam", "Adam and its variants", "nadam", 0.05,
-        dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, momentum_decay=0.01, weight_decay=0.1),
+        dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, momentum_decay=0.01, weight_decay=0.1, maximize=True),
         {"quadratic": (0.02, 400), "rosenbrock": (1e-3, 19000)},  # 237, 12853
         # torch keeps one mu_product per tensor; mlopt one per element (all equal)
         Reference("NAdam", _adam_like(), {**_ADAM_BUFFERS, "mu_product": "mu_product"}),
     ),
     "radam": Record(
         "RAdam", "Adam and its variants", "radam", 0.05,
-        dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.1),
+        dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.1, maximize=True),
         {"quadratic": (3e-4, 15000), "rosenbrock": (1e-3, 22000)},  # 9911, 14841
         Reference("RAdam", _adam_like(), _ADAM_BUFFERS),
     ),
     "lion": Record(
         "Lion", "sign of the momentum", "lion", 0.01,
-        dict(lr=0.01, beta1=0.8, beta2=0.95, weight_decay=0.5),
+        dict(lr=0.01, beta1=0.8, beta2=0.95, weight_decay=0.5, maximize=True),
         {"quadratic": (3e-4, 8000), "rosenbrock": (3e-4, 15000)},  # 5307, 9860
         None,
     ),
     "asgd": Record(
         "ASGD", "gradient descent and momentum", "averaging", 1e-3,
-        dict(lr=0.02, lambd=1e-3, alpha=0.6, t0=5.0, weight_decay=0.05),
+        dict(lr=0.02, lambd=1e-3, alpha=0.6, t0=5.0, weight_decay=0.05, maximize=True),
         # 70 and 18107; on Rosenbrock lr >= 3e-3 diverges or stalls (its step decays slowly)
         {"quadratic": (0.1, 110), "rosenbrock": (1e-3, 27000)},
         Reference("ASGD", lambda lr, lambd, alpha, t0, weight_decay: dict(
@@ -171,7 +171,7 @@ RECORDS = {
     ),
     "sgd_schedule_free": Record(
         "Schedule-Free SGD", "gradient descent and momentum", "averaging", 1e-3,
-        dict(lr=0.05, momentum=0.7, weight_decay=0.05, warmup_steps=5, r=1.0, weight_lr_power=1.5),
+        dict(lr=0.05, momentum=0.7, weight_decay=0.05, warmup_steps=5, r=1.0, weight_lr_power=1.5, maximize=True),
         # 647; on Rosenbrock 28801, and only lr = 5e-3 of the grid gets there within 40000 steps
         {"quadratic": (0.1, 1000), "rosenbrock": (5e-3, 43000)},
         Reference("SGDScheduleFreeReference", lambda **hp: hp,
@@ -181,7 +181,7 @@ RECORDS = {
     "adamw_schedule_free": Record(
         "Schedule-Free AdamW", "Adam and its variants", "averaging", 0.05,
         dict(lr=0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.1, warmup_steps=5, r=1.0,
-             weight_lr_power=1.5),
+             weight_lr_power=1.5, maximize=True),
         {"quadratic": (1e-3, 14000), "rosenbrock": (5e-3, 26000)},  # 9163, 17282
         Reference("AdamWScheduleFreeReference", _adam_like(),
                   {"z": "z", "x": "x", "v": "exp_avg_sq", "lr_max": "group:lr_max",
@@ -189,7 +189,7 @@ RECORDS = {
     ),
     "adafactor": Record(
         "Adafactor", "per-coordinate step sizes", "matrices", 0.01,
-        dict(lr=0.05, beta2_decay=-0.6, eps1=1e-20, eps2=1e-2, d=1.5, weight_decay=0.1),
+        dict(lr=0.05, beta2_decay=-0.6, eps1=1e-20, eps2=1e-2, d=1.5, weight_decay=0.1, maximize=True),
         {},
         Reference("Adafactor", lambda lr, beta2_decay, eps1, eps2, d, weight_decay: dict(
             lr=lr, beta2_decay=beta2_decay, eps=(eps1, eps2), d=d, weight_decay=weight_decay),
@@ -198,13 +198,13 @@ RECORDS = {
     "muon": Record(
         "Muon", "sign of the momentum", "matrices", 0.02,  # its U V^T is a matrix's sign
         dict(lr=0.02, weight_decay=0.05, momentum=0.9, nesterov=False, ns_coefficients=(2.0, -1.5, 0.5),
-             eps=1e-6, ns_steps=4, adjust_lr_fn="match_rms_adamw"),
+             eps=1e-6, ns_steps=4, adjust_lr_fn="match_rms_adamw", maximize=True),
         {},
         Reference("Muon", lambda **hp: hp, {"b": "momentum_buffer"}),
     ),
     "rprop": Record(
         "Rprop", "per-coordinate step sizes", "rprop", 1e-2,
-        dict(lr=0.02, eta_minus=0.4, eta_plus=1.3, step_min=1e-5, step_max=2.0),
+        dict(lr=0.02, eta_minus=0.4, eta_plus=1.3, step_min=1e-5, step_max=2.0, maximize=True),
         # 39 on the quadratic; 3940 on Rosenbrock, where it then stalls at 8.5e-4 from the minimum
         # with both step sizes at step_min (at lr = 0.01 it stalls at 1.2e-3, outside the tolerance)
         {"quadratic": (1e-2, 60), "rosenbrock": (1e-3, 6000)},

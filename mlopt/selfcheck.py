@@ -124,7 +124,8 @@ def check(name, your_update, steps=6, **hyperparams):
         return Verdict(False, f"{name}: the update to check must be a function; got {_describe(your_update)}")
     reference = importlib.import_module(f"mlopt.optimizers.{name}").update
     factory = OPTIMIZERS[name]
-    values = {k: p.default for k, p in inspect.signature(factory).parameters.items()}
+    # The rule's own settings: maximize belongs to the machinery, which flips g before any rule.
+    values = {k: p.default for k, p in inspect.signature(factory).parameters.items() if k != "maximize"}
     values["lr"] = 0.1 if name != "adadelta" else 1.0
     values.update(hyperparams)
     # Settings left at their defaults, which the reader's function may leave out (lr never:

@@ -72,8 +72,8 @@ def grid_axis(values, name, shape=(2,)):
 
 def numeric(name):
     """The factory's hyperparameters that are numbers (a grid or a schedule may take their place),
-    without its options (Muon's nesterov, ns_steps ...)."""
+    without its options (Muon's nesterov, ns_steps ...) and maximize."""
     import inspect
 
     factory = mlopt.OPTIMIZERS[name]
-    return [key for key in inspect.signature(factory).parameters if key not in factory().options]
+    return [key for key in inspect.signature(factory).parameters if key not in factory().options and key != "maximize"]

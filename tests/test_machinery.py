@@ -327,3 +327,23 @@ def test_the_point_to_evaluate_is_the_average_where_the_optimizer_keeps_one():
     assert asgd.evaluated(theta, asgd_state) is asgd_state.slots["ax"]
     with pytest.raises(ValueError, match="state was made by mlopt.adam"):
         asgd.evaluated(theta, mlopt.adam().init(theta))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_maximize_is_descent_on_the_gradient_turned_round(name):
+    """maximize=True with gradient g takes, bit for bit, the steps of maximize=False with -g
+    (as torch: the sign flips before anything else), state included."""
+    hp = {**NON_DEFAULT[name], "maximize": False}
+    params = {"W": np.linspace(-1, 1, 12).reshape(3, 4), "V": np.linspace(0.5, 2, 6).reshape(2, 3)}
+    up, up_state = params, mlopt.OPTIMIZERS[name](**{**hp, "maximize": True}).init(params)
+    down, down_state = params, mlopt.OPTIMIZERS[name](**hp).init(params)
+    ascent, descent = mlopt.OPTIMIZERS[name](**{**hp, "maximize": True}), mlopt.OPTIMIZERS[name](**hp)
+    for t in range(1, 5):
+        g = {key: np.cos(value * t) + value for key, value in up.items()}
+        up, up_state = ascent.update(g, up_state, up)
+        down, down_state = descent.update({key: -value for key, value in g.items()}, down_state, down)
+        assert_same(up, down)
+        assert_same(up_state.slots, down_state.slots)
+    assert "maximize=True" in repr(ascent) and "maximize" not in repr(descent)
+    with pytest.raises(ValueError, match="maximize must be True or False; got 1"):
+        mlopt.OPTIMIZERS[name](maximize=1)

@@ -16,7 +16,7 @@ def defaults(name):
     import inspect
 
     signature = inspect.signature(mlopt.OPTIMIZERS[name])
-    return {key: p.default for key, p in signature.parameters.items()}
+    return {key: p.default for key, p in signature.parameters.items() if key != "maximize"}  # not in the boxes
 
 
 def run_both(name, hp, steps=STEPS, theta0=None):
@@ -32,7 +32,8 @@ def run_both(name, hp, steps=STEPS, theta0=None):
     for t in range(1, steps + 1):
         theta, state = opt.update(gradient(theta, t), state, theta)
         constants = {k: (v(t) if callable(v) else v) for k, v in values.items()}
-        ref_g = gradient(np.array(ref_theta), t).tolist()
+        sign = -1.0 if constants.pop("maximize", False) else 1.0  # ascent: the boxes descend -J
+        ref_g = (sign * gradient(np.array(ref_theta), t)).tolist()
         ref_theta, ref_state = naive(ref_theta, ref_g, ref_state, t, **constants)
         yield t, theta, state, ref_theta, ref_state
 
@@ -69,13 +70,14 @@ def test_schedules_are_called_with_the_step_number(name):
 
 def test_reference_catches_a_wrong_rule():
     """The comparison is sharp: a rule that differs in the last place of eps fails."""
-    hp = dict(NON_DEFAULT["adam"], eps=1e-6 * (1 + 1e-9))
+    hp = dict(NON_DEFAULT["adam"], eps=1e-6 * (1 + 1e-9), maximize=False)
     naive, _ = REFERENCES["adam"]
     opt = mlopt.adam(**hp)
     theta = np.array([1e-3, -2e-3])
     state = opt.init(theta)
     new, _ = opt.update(np.array([1e-6, 2e-6]), state, theta)
-    ref, _ = naive(theta.tolist(), [1e-6, 2e-6], {"m": [0, 0], "v": [0, 0]}, 1, **NON_DEFAULT["adam"])
+    ref, _ = naive(theta.tolist(), [1e-6, 2e-6], {"m": [0, 0], "v": [0, 0]}, 1,
+                   **{k: v for k, v in NON_DEFAULT["adam"].items() if k != "maximize"})
     with pytest.raises(AssertionError):
         assert_close(new, ref, "perturbed adam")
 

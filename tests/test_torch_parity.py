@@ -61,16 +61,33 @@ def full_hyperparams(name, hp):
     return {key: hp.get(key, p.default) for key, p in signature.parameters.items()}
 
 
+def arguments(name, hp):
+    """The reference class's arguments for our settings ``hp``; maximize is passed on where the
+    class has it (torch.optim's do; Muon and schedulefree's do not: see `ascent`)."""
+    cls, translate, _ = TORCH[name]
+    settings = full_hyperparams(name, hp)
+    maximize = settings.pop("maximize")
+    return {**translate(**settings), **({"maximize": maximize} if takes_maximize(name) else {})}
+
+
+def takes_maximize(name):
+    return "maximize" in inspect.signature(TORCH[name][0]).parameters
+
+
+def ascent(name, hp):
+    """-1 where we maximize with a reference class that cannot: it gets -g, which is what
+    maximize means (torch's own flips the gradient first, as mlopt does); else 1."""
+    return -1.0 if full_hyperparams(name, hp)["maximize"] and not takes_maximize(name) else 1.0
+
+
 def torch_optimizer(name, groups):
     """groups: list of (tensor, our hyperparameter dict)."""
-    cls, translate, _ = TORCH[name]
-    param_groups = [
-        {"params": [tensor], **translate(**full_hyperparams(name, hp))} for tensor, hp in groups
-    ]
+    cls = TORCH[name][0]
+    param_groups = [{"params": [tensor], **arguments(name, hp)} for tensor, hp in groups]
     single_tensor = {"foreach": False} if "foreach" in inspect.signature(cls).parameters else {}
     # The first group's settings are also the constructor's: torch's Adagrad starts every sum at the
     # constructor's initial_accumulator_value, whatever a group says.
-    optimizer = cls(param_groups, **{**translate(**full_hyperparams(name, groups[0][1])), **single_tensor})
+    optimizer = cls(param_groups, **{**arguments(name, groups[0][1]), **single_tensor})
     if hasattr(optimizer, "train"):  # Schedule-Free: y, where gradients are taken, in the params
         optimizer.train()
     return optimizer
@@ -96,8 +113,9 @@ def compare_run(name, opt, params, groups, to_leaves, from_leaves):
     for t in range(1, STEPS + 1):
         params, state = opt.update(tree_gradient(params, t), state, params)
         torch_params = from_leaves([tensor.detach().numpy() for tensor in tensors])
+        sign = ascent(name, groups[0][1])
         for tensor, g in zip(tensors, to_leaves(tree_gradient(torch_params, t)), strict=True):
-            tensor.grad = torch.from_numpy(np.array(g))
+            tensor.grad = torch.from_numpy(np.array(sign * np.asarray(g)))
         torch_opt.step()
         for i, (ours, tensor) in enumerate(zip(to_leaves(params), tensors, strict=True)):
             assert_close(ours, tensor.detach().numpy(), f"{name} theta[{i}] at step {t}")

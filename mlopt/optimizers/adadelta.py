@@ -40,7 +40,7 @@ def update(theta, g, Eg2, Edx2, *, t, lr, rho, eps, weight_decay):
     return theta, Eg2, Edx2
 
 
-def adadelta(lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0):
+def adadelta(lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0, maximize=False):
     """AdaDelta: a step sized by the ratio RMS[dx] / RMS[g] of running averages.
 
     Example::
@@ -52,4 +52,4 @@ def adadelta(lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0):
         >>> round(float(1 - theta[0]), 7)   # first step: about sqrt(eps / (1 - rho))
         0.0031623
     """
-    return Optimizer("adadelta", update, lr=lr, rho=rho, eps=eps, weight_decay=weight_decay)
+    return Optimizer("adadelta", update, maximize=maximize, lr=lr, rho=rho, eps=eps, weight_decay=weight_decay)

@@ -78,7 +78,7 @@ def update(theta, g, row_var, col_var, variance, *, t, lr, beta2_decay, eps2, d,
     return theta, row_var, col_var, variance
 
 
-def adafactor(lr=1e-2, beta2_decay=-0.8, eps1=None, eps2=1e-3, d=1.0, weight_decay=0.0):
+def adafactor(lr=1e-2, beta2_decay=-0.8, eps1=None, eps2=1e-3, d=1.0, weight_decay=0.0, maximize=False):
     """Adafactor: RMSProp-like steps from a rank-1 (row times column) estimate of g^2.
 
     Example::
@@ -92,5 +92,6 @@ def adafactor(lr=1e-2, beta2_decay=-0.8, eps1=None, eps2=1e-3, d=1.0, weight_dec
     """
     shapes = {slot: (lambda shape, i=i: _shapes(shape)[i]) for i, slot in enumerate(("row_var", "col_var",
                                                                                          "variance"))}
-    return Optimizer("adafactor", update, acts_on="leaf", slot_shapes=shapes, options=dict(eps1=eps1),
+    return Optimizer("adafactor", update, maximize=maximize, acts_on="leaf", slot_shapes=shapes,
+                     options=dict(eps1=eps1),
                      lr=lr, beta2_decay=beta2_decay, eps2=eps2, d=d, weight_decay=weight_decay)

@@ -40,7 +40,7 @@ def update(theta, g, G, *, t, lr, eps, lr_decay, initial_accumulator_value, weig
     return theta, G
 
 
-def adagrad(lr=1e-2, eps=1e-10, lr_decay=0.0, initial_accumulator_value=0.0, weight_decay=0.0):
+def adagrad(lr=1e-2, eps=1e-10, lr_decay=0.0, initial_accumulator_value=0.0, weight_decay=0.0, maximize=False):
     """AdaGrad: ``G <- G + g^2; theta <- theta - lr g / (sqrt(G) + eps)``.
 
     Example::
@@ -52,5 +52,5 @@ def adagrad(lr=1e-2, eps=1e-10, lr_decay=0.0, initial_accumulator_value=0.0, wei
         >>> theta          # the first step is lr * sign(g) in every coordinate
         array([ 0.5, 99.5])
     """
-    return Optimizer("adagrad", update, initial={"G": "initial_accumulator_value"}, lr=lr, eps=eps,
+    return Optimizer("adagrad", update, maximize=maximize, initial={"G": "initial_accumulator_value"}, lr=lr, eps=eps,
                      lr_decay=lr_decay, initial_accumulator_value=initial_accumulator_value, weight_decay=weight_decay)

@@ -43,7 +43,7 @@ def update(theta, g, m, v, *, t, lr, beta1, beta2, eps, weight_decay):
     return theta, m, v
 
 
-def adam(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
+def adam(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, maximize=False):
     """Adam: momentum on g and on g^2, both bias-corrected.
 
     Example::
@@ -56,5 +56,5 @@ def adam(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
         array([ 0.9, 99.9])
     """
     return Optimizer(
-        "adam", update, lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay
+        "adam", update, maximize=maximize, lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay
     )

@@ -37,7 +37,7 @@ def update(theta, g, m, u, *, t, lr, beta1, beta2, eps, weight_decay):
     return theta, m, u
 
 
-def adamax(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
+def adamax(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, maximize=False):
     """AdaMax: Adam's step scaled by a decaying max of |g| instead of sqrt(v).
 
     Example::
@@ -50,5 +50,5 @@ def adamax(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
         array([0.9])
     """
     return Optimizer(
-        "adamax", update, lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay
+        "adamax", update, maximize=maximize, lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay
     )

@@ -36,7 +36,7 @@ def update(theta, g, m, v, *, t, lr, beta1, beta2, eps, weight_decay):
     )
 
 
-def adamw(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
+def adamw(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2, maximize=False):
     """AdamW: Adam's step, then every weight shrinks by the factor ``1 - lr * weight_decay``.
 
     Example::
@@ -49,5 +49,5 @@ def adamw(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
         array([0.95])
     """
     return Optimizer(
-        "adamw", update, lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay
+        "adamw", update, maximize=maximize, lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay
     )

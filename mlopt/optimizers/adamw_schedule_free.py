@@ -53,7 +53,7 @@ def update(theta, g, z, x, v, lr_max, weight_sum, *, t, lr, beta1, beta2, eps, w
 
 
 def adamw_schedule_free(lr=0.0025, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, warmup_steps=0, r=0.0,
-                        weight_lr_power=2.0):
+                        weight_lr_power=2.0, maximize=False):
     """Schedule-Free AdamW: Adam-scaled steps on z, evaluated at their running average x (state ``x``).
 
     Example::
@@ -65,7 +65,8 @@ def adamw_schedule_free(lr=0.0025, beta1=0.9, beta2=0.999, eps=1e-8, weight_deca
         >>> state.slots["z"], state.slots["x"], theta   # the first step moves z, x and y alike by lr
         (array([0.9]), array([0.9]), array([0.9]))
     """
-    return Optimizer("adamw_schedule_free", update, initial={"z": PARAMS, "x": PARAMS}, evaluate_at="x",
+    return Optimizer("adamw_schedule_free", update, maximize=maximize, initial={"z": PARAMS, "x": PARAMS},
+                     evaluate_at="x",
                      lr=lr, beta1=beta1,
                      beta2=beta2, eps=eps, weight_decay=weight_decay, warmup_steps=warmup_steps, r=r,
                      weight_lr_power=weight_lr_power)

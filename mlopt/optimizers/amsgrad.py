@@ -45,7 +45,7 @@ def update(theta, g, m, v, v_max, *, t, lr, beta1, beta2, eps, weight_decay):
     return theta, m, v, v_max
 
 
-def amsgrad(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
+def amsgrad(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, maximize=False):
     """AMSGrad: Adam divided by the largest second moment so far, so steps never grow.
 
     Example::
@@ -58,5 +58,5 @@ def amsgrad(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
         array([0.9])
     """
     return Optimizer(
-        "amsgrad", update, lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay
+        "amsgrad", update, maximize=maximize, lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay
     )

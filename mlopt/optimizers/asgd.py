@@ -45,7 +45,7 @@ def update(theta, g, ax, *, t, lr, lambd, alpha, t0, weight_decay):
     return theta, ax
 
 
-def asgd(lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0.0):
+def asgd(lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0.0, maximize=False):
     """ASGD: gradient descent whose iterates are averaged from step t0 + 2 on (state ``ax``).
 
     Example::
@@ -58,5 +58,5 @@ def asgd(lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0.0):
         >>> theta, state.slots["ax"]   # 0.8, 0.64, 0.512; ax = mean(0.64, 0.512)
         (array([0.512]), array([0.576]))
     """
-    return Optimizer("asgd", update, evaluate_at="ax", lr=lr, lambd=lambd, alpha=alpha, t0=t0,
+    return Optimizer("asgd", update, maximize=maximize, evaluate_at="ax", lr=lr, lambd=lambd, alpha=alpha, t0=t0,
                      weight_decay=weight_decay)

@@ -26,7 +26,7 @@ def update(theta, g, *, t, lr, weight_decay):
     return (theta,)
 
 
-def gd(lr=1e-3, weight_decay=0.0):
+def gd(lr=1e-3, weight_decay=0.0, maximize=False):
     """Gradient descent: ``theta <- theta - lr * g``.
 
     Example::
@@ -38,4 +38,4 @@ def gd(lr=1e-3, weight_decay=0.0):
         >>> theta
         array([ 0.8, -1.6])
     """
-    return Optimizer("gd", update, lr=lr, weight_decay=weight_decay)
+    return Optimizer("gd", update, maximize=maximize, lr=lr, weight_decay=weight_decay)

@@ -38,7 +38,7 @@ def update(theta, g, m, *, t, lr, beta1, beta2, weight_decay):
     return theta, m
 
 
-def lion(lr=1e-4, beta1=0.9, beta2=0.99, weight_decay=0.0):
+def lion(lr=1e-4, beta1=0.9, beta2=0.99, weight_decay=0.0, maximize=False):
     """Lion: move every coordinate by lr, in the sign of a momentum.
 
     Example::
@@ -50,4 +50,4 @@ def lion(lr=1e-4, beta1=0.9, beta2=0.99, weight_decay=0.0):
         >>> theta.round(6)     # +-lr whatever |g|; sign(0) = 0
         array([  0.9, 100.1,   5. ])
     """
-    return Optimizer("lion", update, lr=lr, beta1=beta1, beta2=beta2, weight_decay=weight_decay)
+    return Optimizer("lion", update, maximize=maximize, lr=lr, beta1=beta1, beta2=beta2, weight_decay=weight_decay)

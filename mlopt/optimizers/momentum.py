@@ -39,7 +39,7 @@ def update(theta, g, v, *, t, lr, beta, dampening, weight_decay):
     return theta, v
 
 
-def momentum(lr=1e-3, beta=0.9, dampening=0.0, weight_decay=0.0):
+def momentum(lr=1e-3, beta=0.9, dampening=0.0, weight_decay=0.0, maximize=False):
     """Gradient descent with momentum: ``v <- beta v + g; theta <- theta - lr v``.
 
     Example::
@@ -52,4 +52,5 @@ def momentum(lr=1e-3, beta=0.9, dampening=0.0, weight_decay=0.0):
         >>> theta.round(6), state.slots["v"].round(6)
         (array([0.46]), array([3.4]))
     """
-    return Optimizer("momentum", update, lr=lr, beta=beta, dampening=dampening, weight_decay=weight_decay)
+    return Optimizer("momentum", update, maximize=maximize, lr=lr, beta=beta, dampening=dampening,
+                     weight_decay=weight_decay)

@@ -78,7 +78,7 @@ def update(theta, g, b, *, t, lr, momentum, weight_decay, eps, nesterov, ns_coef
 
 
 def muon(lr=1e-3, weight_decay=0.1, momentum=0.95, nesterov=True, ns_coefficients=NS_COEFFICIENTS, eps=1e-7,
-         ns_steps=5, adjust_lr_fn=None):
+         ns_steps=5, adjust_lr_fn=None, maximize=False):
     """Muon: momentum whose every matrix update is orthogonalised (its singular values set near 1).
 
     Example::
@@ -90,7 +90,7 @@ def muon(lr=1e-3, weight_decay=0.1, momentum=0.95, nesterov=True, ns_coefficient
         >>> np.round(np.linalg.svd(W, compute_uv=False), 6)  # the step's: both lr (both 1, times lr)
         array([0.1, 0.1])
     """
-    return Optimizer("muon", update, acts_on="matrix",
+    return Optimizer("muon", update, maximize=maximize, acts_on="matrix",
                      options=dict(nesterov=nesterov, ns_coefficients=tuple(ns_coefficients), ns_steps=ns_steps,
                                   adjust_lr_fn=adjust_lr_fn),
                      lr=lr, momentum=momentum, weight_decay=weight_decay, eps=eps)

@@ -55,7 +55,7 @@ def update(theta, g, m, v, mu_product, *, t, lr, beta1, beta2, eps, momentum_dec
     return theta, m, v, mu_product
 
 
-def nadam(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, momentum_decay=4e-3, weight_decay=0.0):
+def nadam(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, momentum_decay=4e-3, weight_decay=0.0, maximize=False):
     """NAdam: Adam whose momentum step looks one step ahead, as Nesterov's does.
 
     Example::
@@ -70,7 +70,7 @@ def nadam(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, momentum_decay=4e-3, weight
         array([0.894355])
     """
     return Optimizer(
-        "nadam", update, initial={"mu_product": 1.0},
+        "nadam", update, maximize=maximize, initial={"mu_product": 1.0},
         lr=lr, beta1=beta1, beta2=beta2, eps=eps,
         momentum_decay=momentum_decay, weight_decay=weight_decay,
     )

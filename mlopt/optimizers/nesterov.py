@@ -30,7 +30,7 @@ def update(theta, g, v, *, t, lr, beta, weight_decay):
     return theta, v
 
 
-def nesterov(lr=1e-3, beta=0.9, weight_decay=0.0):
+def nesterov(lr=1e-3, beta=0.9, weight_decay=0.0, maximize=False):
     """Nesterov momentum: ``v <- beta v + g; theta <- theta - lr (g + beta v)``.
 
     Example::
@@ -42,4 +42,4 @@ def nesterov(lr=1e-3, beta=0.9, weight_decay=0.0):
         >>> theta.round(6)
         array([0.62])
     """
-    return Optimizer("nesterov", update, lr=lr, beta=beta, weight_decay=weight_decay)
+    return Optimizer("nesterov", update, maximize=maximize, lr=lr, beta=beta, weight_decay=weight_decay)

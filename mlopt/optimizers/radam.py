@@ -58,7 +58,7 @@ def update(theta, g, m, v, *, t, lr, beta1, beta2, eps, weight_decay):
     return theta, m, v
 
 
-def radam(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
+def radam(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, maximize=False):
     """RAdam: momentum SGD while v is too young to trust, then rectified Adam.
 
     Example::
@@ -71,5 +71,5 @@ def radam(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
         array([0.8])
     """
     return Optimizer(
-        "radam", update, lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay
+        "radam", update, maximize=maximize, lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay
     )

@@ -36,7 +36,7 @@ def update(theta, g, v, *, t, lr, beta, eps, weight_decay):
     return theta, v
 
 
-def rmsprop(lr=1e-2, beta=0.99, eps=1e-8, weight_decay=0.0):
+def rmsprop(lr=1e-2, beta=0.99, eps=1e-8, weight_decay=0.0, maximize=False):
     """RMSProp: ``v <- beta v + (1 - beta) g^2; theta <- theta - lr g / (sqrt(v) + eps)``.
 
     Example::
@@ -48,4 +48,4 @@ def rmsprop(lr=1e-2, beta=0.99, eps=1e-8, weight_decay=0.0):
         >>> theta.round(6)    # first step: lr / sqrt(1 - beta) = 0.1
         array([0.9])
     """
-    return Optimizer("rmsprop", update, lr=lr, beta=beta, eps=eps, weight_decay=weight_decay)
+    return Optimizer("rmsprop", update, maximize=maximize, lr=lr, beta=beta, eps=eps, weight_decay=weight_decay)

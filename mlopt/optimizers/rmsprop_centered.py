@@ -45,7 +45,7 @@ def update(theta, g, v, g_avg, buf, *, t, lr, beta, momentum, eps, weight_decay)
     return theta, v, g_avg, buf
 
 
-def rmsprop_centered(lr=1e-3, beta=0.99, momentum=0.9, eps=1e-8, weight_decay=0.0):
+def rmsprop_centered(lr=1e-3, beta=0.99, momentum=0.9, eps=1e-8, weight_decay=0.0, maximize=False):
     """Centered RMSProp with momentum: the gradient over its running standard deviation.
 
     Example::
@@ -57,5 +57,5 @@ def rmsprop_centered(lr=1e-3, beta=0.99, momentum=0.9, eps=1e-8, weight_decay=0.
         >>> theta.round(6)    # first step: lr / sqrt(beta (1 - beta)), about 10 lr
         array([0.899496])
     """
-    return Optimizer("rmsprop_centered", update, lr=lr, beta=beta, momentum=momentum, eps=eps,
+    return Optimizer("rmsprop_centered", update, maximize=maximize, lr=lr, beta=beta, momentum=momentum, eps=eps,
                      weight_decay=weight_decay)

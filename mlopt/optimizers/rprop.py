@@ -47,7 +47,7 @@ def update(theta, g, g_prev, step_size, *, t, lr, eta_minus, eta_plus,
     return theta, g_prev, step_size
 
 
-def rprop(lr=1e-2, eta_minus=0.5, eta_plus=1.2, step_min=1e-6, step_max=50.0):
+def rprop(lr=1e-2, eta_minus=0.5, eta_plus=1.2, step_min=1e-6, step_max=50.0, maximize=False):
     """Rprop: a step size per coordinate, grown while the gradient's sign holds, cut when it flips.
 
     Example::
@@ -63,6 +63,6 @@ def rprop(lr=1e-2, eta_minus=0.5, eta_plus=1.2, step_min=1e-6, step_max=50.0):
     if all(isinstance(x, Real) for x in (step_min, step_max)) and step_min > step_max:
         raise ValueError(f"step_min must be <= step_max; got step_min={step_min!r}, step_max={step_max!r}")
     return Optimizer(
-        "rprop", update, initial={"step_size": "lr"}, lr=lr, eta_minus=eta_minus, eta_plus=eta_plus,
+        "rprop", update, maximize=maximize, initial={"step_size": "lr"}, lr=lr, eta_minus=eta_minus, eta_plus=eta_plus,
         step_min=step_min, step_max=step_max,
     )

@@ -67,7 +67,8 @@ def update(theta, g, z, x, lr_max, weight_sum, *, t, lr, momentum, weight_decay,
     return y, z, x, lr_max, weight_sum
 
 
-def sgd_schedule_free(lr=1.0, momentum=0.9, weight_decay=0.0, warmup_steps=0, r=0.0, weight_lr_power=2.0):
+def sgd_schedule_free(lr=1.0, momentum=0.9, weight_decay=0.0, warmup_steps=0, r=0.0, weight_lr_power=2.0,
+                      maximize=False):
     """Schedule-Free SGD: SGD steps on z, evaluated at their running average x (state ``x``).
 
     Example::
@@ -80,6 +81,7 @@ def sgd_schedule_free(lr=1.0, momentum=0.9, weight_decay=0.0, warmup_steps=0, r=
         >>> state.slots["z"], state.slots["x"], theta   # z: 0.8, 0.64; x: their mean; y: halfway
         (array([0.64]), array([0.72]), array([0.68]))
     """
-    return Optimizer("sgd_schedule_free", update, initial={"z": PARAMS, "x": PARAMS}, evaluate_at="x",
+    return Optimizer("sgd_schedule_free", update, maximize=maximize, initial={"z": PARAMS, "x": PARAMS},
+                     evaluate_at="x",
                      lr=lr, momentum=momentum,
                      weight_decay=weight_decay, warmup_steps=warmup_steps, r=r, weight_lr_power=weight_lr_power)

@@ -148,7 +148,7 @@ class Explorer:
     def snapshot_html(self):
         picture = base64.b64encode(self.scene.image()).decode()
         arguments = html.escape(json.dumps(self.arguments), quote=True)
-        own = [name.replace("_", " ") for name in defaults(self.arguments["optimizer"]) if name != "lr"]
+        own = [name.replace("_", " ") for name in defaults(self.arguments["optimizer"]) if name in SLIDERS]
         return (
             f'<figure class="mlopt-explorer-snapshot" data-explorer="{arguments}">'
             f'<img src="data:image/jpeg;base64,{picture}" alt="{html.escape(self.describe())}" '
