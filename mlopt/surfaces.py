@@ -1,7 +1,8 @@
 """Two-dimensional loss surfaces with analytic gradients, for pictures and tests.
 
-Every surface takes points of shape ``(..., 2)``: ``f(xy)`` returns shape ``(...)``
-and ``grad(xy)`` shape ``(..., 2)``, so one call evaluates a whole batch of
+Every surface takes points of shape ``(..., 2)``: ``f(xy)`` returns shape ``(...)``,
+``grad(xy)`` shape ``(..., 2)`` and ``hessian(xy)`` shape ``(..., 2, 2)`` (the
+curvature Newton's method needs), so one call evaluates a whole batch of
 points (many starts, a grid of learning rates, a contour grid).
 
 ``SURFACES`` maps a name to a factory; calling it with no arguments gives the
@@ -16,7 +17,7 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Surface:
-    """A loss J(x, y) with its gradient, global minima, plotting box and a start."""
+    """A loss J(x, y) with its gradient, its Hessian, global minima, plotting box and a start."""
 
     name: str
     f: Callable  # (..., 2) -> (...)
@@ -28,6 +29,7 @@ class Surface:
     noise: float = 0.0  # standard deviation of the noise added to each gradient
     seed: int = field(default=0, compare=False)
     exact_grad: Callable = field(default=None, repr=False, compare=False)  # grad without noise
+    hessian: Callable = field(default=None, repr=False, compare=False)  # (..., 2) -> (..., 2, 2), exact
 
     @property
     def f_min(self):
@@ -63,6 +65,26 @@ def _xy(points):
     return points[..., 0], points[..., 1]
 
 
+def _matrix(xx, xy, yy):
+    """Hessian entries (...) -> the symmetric (..., 2, 2)."""
+    xx, xy, yy = np.broadcast_arrays(*map(np.asarray, (xx, xy, yy)))
+    return np.stack([np.stack([xx, xy], axis=-1), np.stack([xy, yy], axis=-1)], axis=-2).astype(float)
+
+
+def _central_differences(fn, xy, step=1e-6):
+    """d fn / d(x, y) by central differences, on a new last axis (a gradient from f, a Hessian from grad)."""
+    xy = np.asarray(xy, dtype=float)
+    h = step * np.maximum(1.0, np.abs(xy))
+    parts = []
+    for i in range(2):
+        step = np.zeros_like(xy)
+        step[..., i] = h[..., i]
+        difference = fn(xy + step) - fn(xy - step)
+        width = (2 * h[..., i]).reshape(h.shape[:-1] + (1,) * (difference.ndim - h.ndim + 1))
+        parts.append(difference / width)
+    return np.stack(parts, axis=-1)
+
+
 def _stack(dx, dy):
     """Gradient components (...) and (...) -> (..., 2)."""
     out = np.empty(np.broadcast_shapes(np.shape(dx), np.shape(dy)) + (2,))
@@ -90,10 +112,14 @@ def quadratic(condition=10.0, angle=0.0):
     def grad(xy):
         return np.asarray(xy, dtype=float) @ hessian  # the Hessian is symmetric
 
+    def hessian_at(xy):
+        return np.broadcast_to(hessian, np.shape(xy)[:-1] + (2, 2)).copy()
+
     return Surface(
         "quadratic",
         f,
         grad,
+        hessian=hessian_at,
         minima=np.zeros((1, 2)),
         bounds=((-2.0, 2.0), (-2.0, 2.0)),
         start=np.array([-1.8, 1.2]),
@@ -112,10 +138,15 @@ def rosenbrock(a=1.0, b=100.0):
         x, y = _xy(xy)
         return _stack(-2 * (a - x) - 4 * b * x * (y - x**2), 2 * b * (y - x**2))
 
+    def hessian(xy):
+        x, y = _xy(xy)
+        return _matrix(2 - 4 * b * (y - x**2) + 8 * b * x**2, -4 * b * x, np.full_like(x, 2 * b))
+
     return Surface(
         "rosenbrock",
         f,
         grad,
+        hessian=hessian,
         minima=np.array([[a, a**2]]),
         bounds=((-2.0, 2.0), (-1.0, 3.0)),
         start=np.array([-1.2, 1.0]),
@@ -140,10 +171,22 @@ def beale():
             dy = dy + 2 * r * (k + 1) * x * y**k
         return _stack(dx, dy)
 
+    def hessian(xy):  # sum over the residuals r of 2 (grad r grad r^T + r Hess r)
+        x, y = _xy(xy)
+        xx = xy_ = yy = 0.0
+        for k, c in enumerate(constants):
+            n = k + 1
+            r, rx, ry = c - x + x * y**n, y**n - 1, n * x * y**k
+            xx = xx + 2 * rx * rx
+            xy_ = xy_ + 2 * (rx * ry + r * n * y**k)
+            yy = yy + 2 * (ry * ry + r * n * k * x * y ** max(k - 1, 0))
+        return _matrix(xx, xy_, yy)
+
     return Surface(
         "beale",
         f,
         grad,
+        hessian=hessian,
         minima=np.array([[3.0, 0.5]]),
         bounds=((-4.5, 4.5), (-4.5, 4.5)),
         start=np.array([1.0, 1.5]),
@@ -163,10 +206,16 @@ def himmelblau():
         a, b = x**2 + y - 11, x + y**2 - 7
         return _stack(4 * x * a + 2 * b, 2 * a + 4 * y * b)
 
+    def hessian(xy):
+        x, y = _xy(xy)
+        a, b = x**2 + y - 11, x + y**2 - 7
+        return _matrix(8 * x**2 + 4 * a + 2, 4 * x + 4 * y, 8 * y**2 + 4 * b + 2)
+
     return Surface(
         "himmelblau",
         f,
         grad,
+        hessian=hessian,
         minima=np.array(
             [
                 [3.0, 2.0],
@@ -192,10 +241,15 @@ def saddle():
         x, y = _xy(xy)
         return _stack(2 * x, y**3 - y)
 
+    def hessian(xy):
+        x, y = _xy(xy)
+        return _matrix(np.full_like(x, 2.0), np.zeros_like(x), 3 * y**2 - 1)
+
     return Surface(
         "saddle",
         f,
         grad,
+        hessian=hessian,
         minima=np.array([[0.0, -1.0], [0.0, 1.0]]),
         bounds=((-2.0, 2.0), (-2.0, 2.0)),
         start=np.array([-1.8, 1e-3]),
@@ -214,10 +268,15 @@ def rastrigin(amplitude=10.0):
         xy = np.asarray(xy, dtype=float)
         return 2 * xy + 2 * np.pi * amplitude * np.sin(2 * np.pi * xy)
 
+    def hessian(xy):
+        diagonal = 2 + 4 * np.pi**2 * amplitude * np.cos(2 * np.pi * np.asarray(xy, dtype=float))
+        return _matrix(diagonal[..., 0], np.zeros_like(diagonal[..., 0]), diagonal[..., 1])
+
     return Surface(
         "rastrigin",
         f,
         grad,
+        hessian=hessian,
         minima=np.zeros((1, 2)),
         bounds=((-5.12, 5.12), (-5.12, 5.12)),
         start=np.array([2.2, -3.1]),
@@ -237,10 +296,14 @@ def booth():
         a, b = x + 2 * y - 7, 2 * x + y - 5
         return _stack(2 * a + 4 * b, 4 * a + 2 * b)
 
+    def hessian(xy):
+        return np.broadcast_to(np.array([[10.0, 8.0], [8.0, 10.0]]), np.shape(xy)[:-1] + (2, 2)).copy()
+
     return Surface(
         "booth",
         f,
         grad,
+        hessian=hessian,
         minima=np.array([[1.0, 3.0]]),
         bounds=((-10.0, 10.0), (-10.0, 10.0)),
         start=np.array([-8.0, -6.0]),
@@ -264,10 +327,16 @@ def plateau(width=2.0):
         e = np.exp(-(x**2 + 4 * y**2) / (2 * width**2)) / width**2
         return _stack(x * e, 4 * y * e)
 
+    def hessian(xy):  # e^-q (Hess q - grad q grad q^T), q = (x^2 + 4 y^2) / (2 width^2)
+        x, y = _xy(xy)
+        e = np.exp(-(x**2 + 4 * y**2) / (2 * width**2)) / width**2
+        return _matrix(e * (1 - x**2 / width**2), -e * 4 * x * y / width**2, e * (4 - 16 * y**2 / width**2))
+
     return Surface(
         "plateau",
         f,
         grad,
+        hessian=hessian,
         minima=np.zeros((1, 2)),
         bounds=((-6.0, 6.0), (-4.0, 4.0)),
         start=np.array([4.0, 2.0]),
@@ -285,14 +354,10 @@ def custom(f, grad=None, *, bounds, start, minima=None, name="custom", formula="
     if grad is None:
 
         def grad(xy):
-            xy = np.asarray(xy, dtype=float)
-            h = 1e-6 * np.maximum(1.0, np.abs(xy))
-            out = np.empty_like(xy)
-            for i in range(2):
-                step = np.zeros_like(xy)
-                step[..., i] = h[..., i]
-                out[..., i] = (f(xy + step) - f(xy - step)) / (2 * h[..., i])
-            return out
+            return _central_differences(f, xy)
+
+    def hessian(xy):  # of the gradient, by central differences (a wider step: grad may be differences too)
+        return _central_differences(grad, xy, step=1e-4)
 
     if minima is None:
         (x0, x1), (y0, y1) = bounds
@@ -307,6 +372,7 @@ def custom(f, grad=None, *, bounds, start, minima=None, name="custom", formula="
         bounds=tuple(tuple(map(float, b)) for b in bounds),
         start=np.asarray(start, dtype=float),
         formula=formula,
+        hessian=hessian,
     )
 
 

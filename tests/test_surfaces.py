@@ -122,3 +122,34 @@ def test_the_formula_renders_in_matplotlib(name):
     from matplotlib.mathtext import MathTextParser
 
     MathTextParser("agg").parse(f"${ALL[name].formula}$")
+
+
+@pytest.mark.parametrize("name", list(mlopt.SURFACES))
+def test_the_hessian_is_the_derivative_of_the_gradient(name):
+    """Every surface's analytic Hessian equals central differences of its gradient (to the
+    differences' own error, about 1e-6 relative), is symmetric, and takes batches of points."""
+    surface = mlopt.SURFACES[name]()
+    (x0, x1), (y0, y1) = surface.bounds
+    rng = np.random.default_rng(7)
+    points = np.column_stack([rng.uniform(x0, x1, 50), rng.uniform(y0, y1, 50)]).reshape(5, 10, 2)
+    exact = surface.hessian(points)
+    assert exact.shape == (5, 10, 2, 2)
+    assert np.array_equal(exact, np.swapaxes(exact, -1, -2))
+    h = 1e-5 * np.maximum(1.0, np.abs(points))
+    columns = []
+    for i in range(2):
+        step = np.zeros_like(points)
+        step[..., i] = h[..., i]
+        columns.append((surface.grad(points + step) - surface.grad(points - step)) / (2 * h[..., i, None]))
+    differences = np.stack(columns, axis=-1)
+    scale = np.max(np.abs(exact), axis=(-2, -1), keepdims=True)
+    assert np.all(np.abs(exact - differences) <= 1e-5 * np.maximum(scale, 1e-8))
+    # A point of the batch alone gets the same matrix; noise leaves the Hessian exact.
+    assert np.array_equal(surface.hessian(points[2, 3]), exact[2, 3])
+    assert surface.with_noise(1.0).hessian is surface.hessian
+
+
+def test_a_custom_surface_gets_a_hessian_by_differences():
+    bowl = mlopt.surfaces.custom(lambda xy: xy[..., 0] ** 2 + 3 * xy[..., 0] * xy[..., 1] + 5 * xy[..., 1] ** 2,
+                                 bounds=((-1, 1), (-1, 1)), start=(0.5, 0.5), minima=[[0.0, 0.0]])
+    assert np.allclose(bowl.hessian(np.array([[0.3, -0.2], [1.0, 1.0]])), [[[2, 3], [3, 10]]] * 2, atol=1e-4)
