@@ -30,6 +30,11 @@ DASHES = {"-": [], "--": [6, 4], ":": [2, 3]}  # matplotlib's line styles as can
 LOSS_FLOOR = 1e-14
 
 
+def companion(own):
+    """The style of a second line of the same run (its evaluated average): its colour, other dashes."""
+    return {**own, "linestyle": ":" if own["linestyle"] != ":" else "--"}
+
+
 def style(name):
     """The colour and line style of an optimizer (or any label), the same everywhere.
 
@@ -38,8 +43,7 @@ def style(name):
     """
     base, _, part = name.partition(": ")
     if part and base in _ORDER:
-        own = style(base)
-        return {**own, "linestyle": ":" if own["linestyle"] != ":" else "--"}
+        return companion(style(base))
     index = _ORDER.index(name) if name in _ORDER else len(_ORDER) + sum(map(ord, name))
     return {
         "color": PALETTE[index % len(PALETTE)],

@@ -68,18 +68,16 @@ def static_explorer(surface, optimizers, steps=200, start=None, lrs=None, width=
         factory, fixed = spec if isinstance(spec, tuple) else (spec, {})
         factory = OPTIMIZERS[factory] if isinstance(factory, str) else factory
         grid = np.asarray(lrs[label] if lrs and label in lrs else lr_grid(factory.__name__), dtype=float)
-        paths = trajectory(factory(lr=grid[:, None], **fixed), surface, start, steps)  # (T, n, 2)
-        losses = np.log10(plot.loss_values(surface, paths))  # (T, n)
+        opt = factory(lr=grid[:, None], **fixed)
         style = plot.style(label)
-        runs.append({
-            "color": style["color"], "dash": plot.DASHES[style["linestyle"]],
-            "lrs": [f"{lr:.2e}" for lr in grid],
-            "paths": [to_pixels(scene.ax_path, paths[:, i]) for i in range(len(grid))],
-            "losses": [
-                to_pixels(scene.ax_loss, np.column_stack([np.arange(steps + 1), 10 ** losses[:, i]]))
-                for i in range(len(grid))
-            ],
-        })
+        paths = trajectory(opt, surface, start, steps)  # (T, n, 2)
+        drawn = _drawn(scene, surface, paths, style, to_pixels)
+        run = {"color": style["color"], "dash": drawn["dash"], "lrs": [f"{lr:.2e}" for lr in grid],
+               "paths": drawn["paths"], "losses": drawn["losses"]}
+        if opt.evaluate_at:  # ASGD, Schedule-Free: also the average the model is evaluated at
+            evaluated = trajectory(opt, surface, start, steps, evaluated=True)
+            run["evaluated"] = _drawn(scene, surface, evaluated, plot.companion(style), to_pixels)
+        runs.append(run)
         middle = len(grid) // 2
         sliders.append(_SLIDER.format(color=style["color"], label=label, top=len(grid) - 1,
                                       index=middle, value=f"{grid[middle]:.2e}"))
@@ -99,9 +97,23 @@ def static_explorer(surface, optimizers, steps=200, start=None, lrs=None, width=
     html = _TEMPLATE.substitute(
         uid=uid, width=width, sliders="\n".join(sliders), steps=steps, png=png_text,
         px_width=scene.canvas.get_width_height()[0], px_height=height, data=data,
-        alt=f"{', '.join(optimizers)} on the {surface.name} surface",
+        alt=f"{', '.join(optimizers)} on the {surface.name} surface" + (
+            "; for ASGD and Schedule-Free a second line in the same colour, with other dashes, is the "
+            "average the model is evaluated at" if any("evaluated" in run for run in runs) else ""),
     )
     return StaticHTML(html)
+
+
+def _drawn(scene, surface, paths, style, to_pixels):
+    """Paths (T, n, 2) and their loss curves in pixels, as the scene draws them, with their dashes."""
+    steps = len(paths) - 1
+    losses = np.log10(plot.loss_values(surface, paths))  # (T, n)
+    return {
+        "dash": plot.DASHES[style["linestyle"]],
+        "paths": [to_pixels(scene.ax_path, paths[:, i]) for i in range(paths.shape[1])],
+        "losses": [to_pixels(scene.ax_loss, np.column_stack([np.arange(steps + 1), 10 ** losses[:, i]]))
+                   for i in range(paths.shape[1])],
+    }
 
 
 def _describe(spec):
