@@ -4,6 +4,9 @@ Runs where Debian's chromium and the playwright package are installed (CI
 installs both and sets MLOPT_REQUIRE_BROWSER=1, which turns a skip into a failure).
 """
 
+import json
+import re
+
 import pytest
 from browser import watch
 
@@ -78,3 +81,16 @@ def test_a_chapter_sized_viewer_stays_under_3_mb():
     assert again.html == viewer.html  # deterministic: notebooks that show it stay stable
     assert "http" not in viewer.html.replace("http://www.w3.org", "")
     assert viewer.html.count('class="mlopt-lr"') == len(names)
+
+
+def test_an_averaging_optimizer_also_shows_its_evaluated_average():
+    """Schedule-Free's kernel-free view carries x (the evaluated average) beside y, for every lr of
+    its grid, with other dashes; an optimizer without an average carries nothing more."""
+    surface = mlopt.SURFACES["quadratic"]()
+    viewer = static_explorer(surface, {"sgd_schedule_free": "sgd_schedule_free", "adam": "adam"}, steps=40)
+    data = json.loads(re.search(r"data = (\{.*?\});\n", viewer.html).group(1))
+    free, adam = data["runs"]
+    assert "evaluated" not in adam and len(free["evaluated"]["paths"]) == len(free["paths"])
+    assert free["evaluated"]["dash"] != free["dash"]
+    assert free["evaluated"]["paths"] != free["paths"]
+    assert "the average the model is evaluated at" in viewer.html
