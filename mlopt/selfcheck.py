@@ -107,10 +107,6 @@ def _call(function, name, inputs, values, call, t, optional=()):
     return (got if isinstance(got, tuple) else (got,)), None
 
 
-def _is_default(factory, key, value):
-    return inspect.signature(factory).parameters[key].default is value
-
-
 def check(name, your_update, steps=6, **hyperparams):
     """Run ``your_update`` beside mlopt's rule for optimizer ``name``; return a `Verdict`.
 
@@ -130,8 +126,7 @@ def check(name, your_update, steps=6, **hyperparams):
     values.update(hyperparams)
     # Settings left at their defaults, which the reader's function may leave out (lr never:
     # the check sets its own).
-    optional = {key for key, value in values.items()
-                if key != "lr" and key not in hyperparams and _is_default(factory, key, value)}
+    optional = set(values) - {"lr"} - set(hyperparams)
     optimizer = factory(**values)
     buffers = optimizer.slot_names
     variables = ("theta", *buffers)

@@ -50,6 +50,12 @@ def iterate(opt, surface_or_grad, x0, steps, evaluated=False):
     With ``evaluated``, the points yielded are those the model would be evaluated
     at (`Optimizer.evaluated`: ASGD's and Schedule-Free's average), not the iterates.
     """
+    for x, average in _run(opt, surface_or_grad, x0, steps):
+        yield average if evaluated else x
+
+
+def _run(opt, surface_or_grad, x0, steps):
+    """Yield ``(iterate, point to evaluate)`` after 0, 1, ..., ``steps`` updates: one run for both."""
     grad, bounds = _grad_and_bounds(surface_or_grad)
     x0 = np.asarray(x0, dtype=float)
     if x0.shape[-1:] != (2,):
@@ -67,15 +73,15 @@ def iterate(opt, surface_or_grad, x0, steps, evaluated=False):
     lowest, highest = low.min(), high.max()
     state = opt.init(x)
     buffers = [state.slots[slot] for slot in opt.slot_names]
-    shown = opt.slot_names.index(opt.evaluate_at) if evaluated and opt.evaluate_at else None
-    yield x
+    shown = opt.slot_names.index(opt.evaluate_at) if opt.evaluate_at else None
+    yield x, x
     with np.errstate(all="ignore"):
         for t in range(1, steps + 1):
             x, buffers = opt.array_step(x, grad(x), buffers, t)  # init checked x and the state
             if not (x.min() >= lowest and x.max() <= highest):  # NaN fails this too
                 escaped = ~np.all((x >= low) & (x <= high), axis=-1)
                 x = np.where(escaped[..., None], np.nan, x)
-            yield x if shown is None else np.where(np.isnan(x), np.nan, buffers[shown])
+            yield x, (x if shown is None else np.where(np.isnan(x), np.nan, buffers[shown]))
 
 
 def trajectory(opt, surface_or_grad, x0, steps, evaluated=False):
@@ -91,6 +97,13 @@ def trajectory(opt, surface_or_grad, x0, steps, evaluated=False):
     average) instead of the iterates.
     """
     return np.stack(list(iterate(opt, surface_or_grad, x0, steps, evaluated)))
+
+
+def trajectory_and_average(opt, surface_or_grad, x0, steps):
+    """``(path, average)`` from one run: the path of `trajectory`, and for an optimizer that keeps
+    an average to evaluate (ASGD, Schedule-Free) the path of that average, else None."""
+    paths, averages = zip(*_run(opt, surface_or_grad, x0, steps), strict=True)
+    return np.stack(paths), (np.stack(averages) if opt.evaluate_at else None)
 
 
 def diverged_at(path):

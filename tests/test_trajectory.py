@@ -110,3 +110,17 @@ def test_the_evaluated_path_is_the_average_the_state_keeps():
     adam = mlopt.adam(lr=0.05)
     assert np.array_equal(mlopt.trajectory(adam, surface, surface.start, 20, evaluated=True),
                           mlopt.trajectory(adam, surface, surface.start, 20))
+
+
+def test_one_run_gives_the_path_and_the_average():
+    """trajectory_and_average: the two paths of separate runs, bit for bit, from one run; None for
+    an optimizer that keeps no average."""
+    from mlopt.trajectory import trajectory_and_average
+
+    surface = mlopt.SURFACES["quadratic"]()
+    opt = mlopt.asgd(lr=0.05, t0=3)
+    path, average = trajectory_and_average(opt, surface, surface.start, 30)
+    assert np.array_equal(path, mlopt.trajectory(opt, surface, surface.start, 30))
+    assert np.array_equal(average, mlopt.trajectory(opt, surface, surface.start, 30, evaluated=True))
+    assert not np.array_equal(path, average)
+    assert trajectory_and_average(mlopt.adam(lr=0.05), surface, surface.start, 30)[1] is None

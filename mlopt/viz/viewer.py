@@ -23,7 +23,7 @@ import numpy as np
 
 from ..optimizers import OPTIMIZERS
 from ..records import record
-from ..trajectory import trajectory
+from ..trajectory import trajectory_and_average
 from . import plot
 from .scene import Scene
 
@@ -70,13 +70,12 @@ def static_explorer(surface, optimizers, steps=200, start=None, lrs=None, width=
         grid = np.asarray(lrs[label] if lrs and label in lrs else lr_grid(factory.__name__), dtype=float)
         opt = factory(lr=grid[:, None], **fixed)
         style = plot.style(label)
-        paths = trajectory(opt, surface, start, steps)  # (T, n, 2)
+        paths, average = trajectory_and_average(opt, surface, start, steps)  # (T, n, 2) each
         drawn = _drawn(scene, surface, paths, style, to_pixels)
         run = {"color": style["color"], "dash": drawn["dash"], "lrs": [f"{lr:.2e}" for lr in grid],
                "paths": drawn["paths"], "losses": drawn["losses"]}
-        if opt.evaluate_at:  # ASGD, Schedule-Free: also the average the model is evaluated at
-            evaluated = trajectory(opt, surface, start, steps, evaluated=True)
-            run["evaluated"] = _drawn(scene, surface, evaluated, plot.companion(style), to_pixels)
+        if average is not None:  # ASGD, Schedule-Free: also the average the model is evaluated at
+            run["evaluated"] = _drawn(scene, surface, average, plot.companion(style), to_pixels)
         runs.append(run)
         middle = len(grid) // 2
         sliders.append(_SLIDER.format(color=style["color"], label=label, top=len(grid) - 1,

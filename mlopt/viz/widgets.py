@@ -24,7 +24,7 @@ from ..optimizers import OPTIMIZERS
 from ..records import ON_SURFACES, record
 from ..schedules import SCHEDULES, preset
 from ..surfaces import SURFACES
-from ..trajectory import trajectory
+from ..trajectory import trajectory_and_average
 from .scene import Scene
 
 
@@ -245,10 +245,9 @@ class Explorer:
         surface = self.surface.with_noise(noise, seed=0) if noise else self.surface
         paths = {}
         for label, opt in self.runs().items():
-            paths[label] = trajectory(opt, surface, self.start, c["steps"].value)
-            if opt.evaluate_at:  # ASGD, Schedule-Free: also the average, where the model is evaluated
-                paths[f"{label}: {opt.evaluate_at}, evaluated"] = trajectory(
-                    opt, surface, self.start, c["steps"].value, evaluated=True)
+            paths[label], average = trajectory_and_average(opt, surface, self.start, c["steps"].value)
+            if average is not None:  # ASGD, Schedule-Free: also the average, where the model is evaluated
+                paths[f"{label}: {opt.evaluate_at}, evaluated"] = average
         self.scene.set_paths(paths)
         self.scene.step = c["step"].value
         self.image.value = self.scene.image()
