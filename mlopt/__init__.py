@@ -20,6 +20,7 @@ Two layers, imports going one way:
 """
 
 from .checkpoint import CheckpointError, MissingCheckpointError, load_state, save_state
+from .closure import ClosureOptimizer
 from .core import Optimizer, PerLeaf, State, per_leaf
 from .optimizers import (
     OPTIMIZERS,
@@ -33,11 +34,13 @@ from .optimizers import (
     amsgrad,
     asgd,
     gd,
+    lbfgs,
     lion,
     momentum,
     muon,
     nadam,
     nesterov,
+    newton,
     radam,
     rmsprop,
     rmsprop_centered,
@@ -48,6 +51,7 @@ from .optimizers import (
 __all__ = [
     "OPTIMIZERS",
     "CheckpointError",
+    "ClosureOptimizer",
     "MissingCheckpointError",
     "Optimizer",
     "Partition",
@@ -63,12 +67,14 @@ __all__ = [
     "amsgrad",
     "asgd",
     "gd",
+    "lbfgs",
     "lion",
     "load_state",
     "momentum",
     "muon",
     "nadam",
     "nesterov",
+    "newton",
     "per_leaf",
     "radam",
     "rmsprop",

@@ -98,6 +98,8 @@ FACTS = {
               slider=("linear", 0, 4, 0.1, None), sample=(0.0, 3.0)),
     "weight_lr_power": Fact("Schedule-Free's power of the largest lr so far in each step's weight", 0, _INF,
                             slider=("linear", 0, 4, 0.1, None), sample=(0.0, 3.0)),
+    "damping": Fact("Newton's shift lambda of the Hessian: the step solves (H + lambda I) p = g", 0, _INF,
+                    slider=("log", -4, 3, 0.1, ".1e"), sample=(0.0, 10.0)),
     # The schedules' settings (mlopt.schedules).
     "lr_min": Fact("the lowest lr of a schedule", 0, _INF),
     "max_lr": Fact("the peak lr of one-cycle", 0, _INF),
@@ -141,7 +143,22 @@ OPTIONS = {
                        "True or False", lambda v: isinstance(v, bool)),
     "eps1": Option("Adafactor: floor of its estimate of g^2 (None: the dtype's machine epsilon)",
                    "None or a real number >= 0", lambda v: v is None or (_real(v) and v >= 0)),
+    "max_iter": Option("L-BFGS: the most iterations in one step", "a whole number >= 1", lambda v: _count(v, 1)),
+    "max_eval": Option("L-BFGS: the most evaluations of the closure in one step",
+                       "None (max_iter * 5 // 4) or a whole number >= 1", lambda v: v is None or _count(v, 1)),
+    "tolerance_grad": Option("L-BFGS: stop the step once the largest |g| is at most this", "a real number >= 0",
+                             lambda v: _real(v) and v >= 0),
+    "tolerance_change": Option("L-BFGS: stop the step once a step or a change of loss is below this",
+                               "a real number >= 0", lambda v: _real(v) and v >= 0),
+    "history_size": Option("L-BFGS: how many pairs (s, y) of past steps it keeps", "a whole number >= 1",
+                           lambda v: _count(v, 1)),
+    "line_search_fn": Option("L-BFGS: None (take the step lr d) or 'strong_wolfe' (search along d from it)",
+                             "None or 'strong_wolfe'", lambda v: v in (None, "strong_wolfe")),
 }
+
+
+def _count(value, low):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= low
 
 
 def check_option(name, value):

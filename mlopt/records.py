@@ -48,6 +48,8 @@ class Record:
     # each lr a round value inside the range that converges, each budget about 1.5x the measured steps.
     budgets: dict  # none for Muon and Adafactor, which do not run on the 2D surfaces (ON_SURFACES)
     reference: Reference | None  # None: no torch library has it; the naive reference is its check
+    # Settings its runs on the 2D surfaces take (explorer, pictures, budgets): L-BFGS one iteration per step.
+    on_surfaces: dict = field(default_factory=dict)
 
 
 def _adam_like(**fixed):
@@ -212,12 +214,32 @@ RECORDS = {
             lr=lr, etas=(eta_minus, eta_plus), step_sizes=(step_min, step_max)),
             {"g_prev": "prev", "step_size": "step_size"}),
     ),
+    "newton": Record(
+        "Newton's method", "curvature", "curvature", 1.0,
+        dict(lr=0.5, damping=0.3, maximize=True),
+        {"quadratic": (1.0, 2), "rosenbrock": (1.0, 8)},  # 1 (exact), 5; lr = 2 overshoots forever
+        None,
+    ),
+    "lbfgs": Record(
+        "L-BFGS", "curvature", "curvature", 1.0,
+        dict(lr=0.5, max_iter=4, max_eval=7, tolerance_grad=1e-6, tolerance_change=1e-8, history_size=3,
+             line_search_fn="strong_wolfe", maximize=True),
+        # 5 and 33 iterations; it then stops where g.d > -tolerance_change, 1e-5 to 4e-5 from the minimum
+        {"quadratic": (1.0, 8), "rosenbrock": (1.0, 50)},
+        Reference("LBFGS", lambda **hp: hp, {
+            "d": "d", "t": "t", "s": "old_stps", "y": "old_dirs", "rho": "ro", "gamma": "H_diag",
+            "g_prev": "prev_flat_grad", "loss_prev": "prev_loss", "evaluations": "func_evals",
+            "iterations": "n_iter"}),
+        on_surfaces=dict(max_iter=1, max_eval=25, line_search_fn="strong_wolfe"),
+    ),
 }
 
 # The optimizers that run on the book's 2D surfaces, where a point is a vector of two
-# numbers: the elementwise ones. Muon and Adafactor act on whole matrices (their chapter
-# says what each would do to a point, and why the explorer does not offer them).
-ON_SURFACES = [name for name, factory in OPTIMIZERS.items() if factory().acts_on == "element"]
+# numbers: the elementwise ones, and Newton and L-BFGS, which act on the whole vector.
+# Muon and Adafactor act on whole matrices (their chapter says what each would do to a
+# point, and why the explorer does not offer them).
+ON_SURFACES = [name for name, factory in OPTIMIZERS.items()
+               if factory().acts_on in ("element", "vector")]
 
 # Families, for figures that would otherwise draw every optimizer on one panel: one panel
 # (or row) per family, in the order the book builds the ideas.
@@ -225,6 +247,12 @@ FAMILIES = {}
 for _name in OPTIMIZERS:
     if _name in RECORDS:
         FAMILIES.setdefault(RECORDS[_name].family, []).append(_name)
+
+
+def on_surfaces(name, **settings):
+    """Optimizer ``name`` as the book runs it on a 2D surface: its record's surface settings (L-BFGS's
+    one iteration per step and line search), then ``settings``."""
+    return OPTIMIZERS[name](**{**record(name).on_surfaces, **settings})
 
 
 def record(name):

@@ -116,6 +116,9 @@ def check(name, your_update, steps=6, **hyperparams):
     """
     if name not in OPTIMIZERS:
         raise ValueError(f"name must be one of {list(OPTIMIZERS)}; got {name!r}")
+    if OPTIMIZERS[name]().acts_on == "vector":
+        raise ValueError(f"check compares update rules (theta, g, buffers) step by step; mlopt.{name} takes a "
+                         f"closure instead: compare your step with mlopt.{name}(...).step on the same closure")
     if not callable(your_update):
         return Verdict(False, f"{name}: the update to check must be a function; got {_describe(your_update)}")
     reference = importlib.import_module(f"mlopt.optimizers.{name}").update

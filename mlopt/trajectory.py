@@ -54,6 +54,15 @@ def iterate(opt, surface_or_grad, x0, steps, evaluated=False):
         yield average if evaluated else x
 
 
+def _box(bounds):
+    """The region a point may not leave: the plotting box grown by ESCAPE box sizes."""
+    if bounds is None:
+        return np.full(2, -1e6), np.full(2, 1e6)
+    box = np.array(bounds, dtype=float)
+    size = box[:, 1] - box[:, 0]
+    return box[:, 0] - ESCAPE * size, box[:, 1] + ESCAPE * size
+
+
 def _run(opt, surface_or_grad, x0, steps):
     """Yield ``(iterate, point to evaluate)`` after 0, 1, ..., ``steps`` updates: one run for both."""
     grad, bounds = _grad_and_bounds(surface_or_grad)
@@ -64,12 +73,11 @@ def _run(opt, surface_or_grad, x0, steps):
     if steps < 0:
         raise ValueError(f"steps must be >= 0; got {steps}")
     x = np.array(np.broadcast_to(x0, _batch_shape(opt, x0)))
-    if bounds is None:
-        low, high = np.full(2, -1e6), np.full(2, 1e6)
-    else:
-        box = np.array(bounds, dtype=float)
-        size = box[:, 1] - box[:, 0]
-        low, high = box[:, 0] - ESCAPE * size, box[:, 1] + ESCAPE * size
+    if hasattr(opt, "step"):  # L-BFGS, Newton: they evaluate the loss themselves
+        for row in _closure_paths(opt, surface_or_grad, x, steps):
+            yield row, row
+        return
+    low, high = _box(bounds)
     lowest, highest = low.min(), high.max()
     state = opt.init(x)
     buffers = [state.slots[slot] for slot in opt.slot_names]
@@ -82,6 +90,51 @@ def _run(opt, surface_or_grad, x0, steps):
                 escaped = ~np.all((x >= low) & (x <= high), axis=-1)
                 x = np.where(escaped[..., None], np.nan, x)
             yield x, (x if shown is None else np.where(np.isnan(x), np.nan, buffers[shown]))
+
+
+def _closure_paths(opt, surface, x, steps):
+    """The paths of an optimizer that takes a closure (`mlopt.closure`), one entry of the batch at a
+    time: each entry is its own optimisation (L-BFGS's line search decides per run)."""
+    if not (hasattr(surface, "f") and hasattr(surface, "grad")):
+        raise TypeError(f"mlopt.{opt.name} evaluates the loss itself: give it a Surface (f, grad"
+                        f"{', hessian' if opt.hessian else ''}), not a gradient function")
+    if opt.hessian and surface.hessian is None:
+        raise TypeError(f"mlopt.{opt.name} needs the Hessian: {surface.name} has none")
+    low, high = _box(surface.bounds)
+
+    def closure(point):
+        loss, g = surface.f(point), surface.grad(point)
+        return (loss, g, surface.hessian(point)) if opt.hessian else (loss, g)
+
+    paths = np.full((steps + 1, *x.shape), np.nan)  # NaN: diverged
+    paths[0] = x
+    with np.errstate(all="ignore"):
+        for index in np.ndindex(x.shape[:-1]):
+            one = opt.entry(index, x.shape)
+            point = x[index]
+            state = one.init(point)
+            for t in range(1, steps + 1):
+                try:
+                    new, new_state = one.step(closure, state, point)
+                except np.linalg.LinAlgError:  # Newton's step does not exist there: diverged
+                    break
+                if not np.all((new >= low) & (new <= high)):  # NaN fails this too
+                    break
+                paths[(t, *index)] = new
+                if not surface.noise and t > 2 and _settled(opt, point, state, new, new_state):
+                    paths[(slice(t + 1, None), *index)] = new  # every later step would repeat this one
+                    break
+                point, state = new, new_state
+    return paths
+
+
+def _settled(opt, point, state, new, new_state):
+    """A step on an exact surface that changed neither the point nor the state (but its counters) is
+    repeated by every later step: the run has settled (L-BFGS once its step is below tolerance_change,
+    Newton once its step rounds to nothing)."""
+    return np.array_equal(point, new) and all(
+        np.array_equal(state.slots[key], new_state.slots[key], equal_nan=True)
+        for key in opt.slot_names if key not in opt.counters)
 
 
 def trajectory(opt, surface_or_grad, x0, steps, evaluated=False):

@@ -8,11 +8,6 @@ from mlopt.records import RECORDS
 
 NON_DEFAULT = {name: record.non_default for name, record in RECORDS.items()}
 
-SETTINGS = [(name, {}) for name in NON_DEFAULT] + [
-    (name, hp) for name, hp in NON_DEFAULT.items()
-]
-SETTING_IDS = [f"{name}-{'nondefault' if hp else 'default'}" for name, hp in SETTINGS]
-
 
 def gradient(theta, t):
     """A gradient that depends on theta and on the step: a noisy quadratic bowl.
@@ -24,11 +19,12 @@ def gradient(theta, t):
     return scales * theta + noise
 
 
-def assert_close(actual, expected, what, rtol=1e-12):
-    """Elementwise |a - e| <= rtol * max(|e|, tiny scale of the whole array)."""
+def assert_close(actual, expected, what, rtol=1e-12, floor=None):
+    """Elementwise |a - e| <= rtol * max(|e|, floor): by default a tiny scale of the whole array."""
     actual, expected = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
     assert actual.shape == expected.shape, f"{what}: shape {actual.shape} != {expected.shape}"
-    floor = np.max(np.abs(expected), initial=0.0) * 1e-3
+    if floor is None:
+        floor = np.max(np.abs(expected), initial=0.0) * 1e-3
     bound = rtol * np.maximum(np.abs(expected), floor)
     error = np.abs(actual - expected)
     bad = ~(error <= bound)
@@ -41,6 +37,14 @@ def assert_close(actual, expected, what, rtol=1e-12):
 def acts_on(name):
     return mlopt.OPTIMIZERS[name]().acts_on
 
+
+# Newton and L-BFGS take a closure, not a gradient (mlopt.closure): tests/test_closure.py,
+# tests/test_lbfgs_parity.py and the closure tests of tests/test_reference.py check them. The tests
+# of update rules run on the others.
+CLOSURE = [name for name in mlopt.OPTIMIZERS if acts_on(name) == "vector"]
+GRADIENT = [name for name in mlopt.OPTIMIZERS if name not in CLOSURE]
+SETTINGS = [(name, {}) for name in GRADIENT] + [(name, NON_DEFAULT[name]) for name in GRADIENT]
+SETTING_IDS = [f"{name}-{'nondefault' if hp else 'default'}" for name, hp in SETTINGS]
 
 # The elementwise optimizers: any shape is a batch of independent numbers to them.
 ELEMENTWISE = [name for name in mlopt.OPTIMIZERS if acts_on(name) == "element"]

@@ -326,6 +326,63 @@ def adafactor(theta, g, state, t, lr, beta2_decay, eps1, eps2, d, weight_decay):
     return new, {"row_var": [], "col_var": [], "variance": V}
 
 
+def _solve(A, b):
+    """A x = b by Gaussian elimination with partial pivoting, on lists."""
+    n = len(b)
+    M = [list(row) + [b[i]] for i, row in enumerate(A)]
+    for k in range(n):
+        pivot = max(range(k, n), key=lambda i: abs(M[i][k]))
+        M[k], M[pivot] = M[pivot], M[k]
+        for i in range(k + 1, n):
+            factor = M[i][k] / M[k][k]
+            M[i] = [M[i][j] - factor * M[k][j] for j in range(n + 1)]
+    x = [0.0] * n
+    for i in reversed(range(n)):
+        x[i] = (M[i][n] - sum(M[i][j] * x[j] for j in range(i + 1, n))) / M[i][i]
+    return x
+
+
+def newton(theta, closure, state, t, lr, damping):
+    """x - lr (H + damping I)^{-1} g, the solve by elimination. closure(theta) -> (loss, g, H) in lists."""
+    _, g, H = closure(theta)
+    shifted = [[H[i][j] + (damping if i == j else 0.0) for j in range(len(g))] for i in range(len(g))]
+    p = _solve(shifted, g)
+    return [theta[i] - lr * p[i] for i in range(len(g))], {}
+
+
+def _dot(a, b):
+    return sum(x * y for x, y in zip(a, b, strict=True))
+
+
+def lbfgs(theta, closure, state, t, lr, history_size):
+    """One iteration of L-BFGS without a line search (Nocedal & Wright, Algorithms 7.4 and 7.5, with
+    H_0 = gamma I), on lists: torch's LBFGS with max_iter=1. state: the pairs and the last step."""
+    _, g = closure(theta)
+    pairs = list(state.get("pairs", []))
+    gamma = state.get("gamma", 1.0)
+    if t > 1:
+        s = [state["t"] * di for di in state["d"]]
+        y = [a - b for a, b in zip(g, state["g_prev"], strict=True)]
+        if _dot(y, s) > 1e-10:  # a pair only where it keeps H positive definite
+            pairs = (pairs + [(s, y, 1.0 / _dot(y, s))])[-history_size:]
+            gamma = _dot(y, s) / _dot(y, y)
+    q, alphas = [-gi for gi in g], []
+    for s, y, rho in reversed(pairs):
+        alpha = rho * _dot(s, q)
+        alphas.append(alpha)
+        q = [qi - alpha * yi for qi, yi in zip(q, y, strict=True)]
+    d = [gamma * qi for qi in q]
+    for (s, y, rho), alpha in zip(pairs, reversed(alphas), strict=True):
+        beta = rho * _dot(y, d)
+        d = [di + (alpha - beta) * si for di, si in zip(d, s, strict=True)]
+    step = lr * min(1.0, 1.0 / sum(abs(gi) for gi in g)) if t == 1 else lr
+    new = [x + step * di for x, di in zip(theta, d, strict=True)]
+    return new, {"pairs": pairs, "gamma": gamma, "d": d, "t": step, "g_prev": g}
+
+
+# The optimizers that take a closure: the reference gets one in lists.
+CLOSURE_REFERENCES = {"newton": newton, "lbfgs": lbfgs}
+
 REFERENCES = {
     "gd": (gd, ()),
     "momentum": (momentum, ("v",)),

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import mlopt
-from mlopt.records import RECORDS
+from mlopt.records import RECORDS, on_surfaces
 
 TOL = 1e-3  # distance to the minimiser at the end of the budget
 
@@ -27,10 +27,21 @@ def rosenbrock_grad(xy):  # J(x, y) = (1 - x)^2 + 100 (y - x^2)^2
     return np.stack([-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)], axis=-1)
 
 
+def quadratic(xy):  # loss, gradient and Hessian, for the optimizers that take a closure
+    return 0.5 * np.sum(CURVATURES * xy**2), quadratic_grad(xy), np.diag(CURVATURES)
+
+
+def rosenbrock(xy):
+    x, y = xy
+    hessian = np.array([[2 - 400 * (y - 3 * x**2), -400 * x], [-400 * x, 200.0]])
+    return (1 - x) ** 2 + 100 * (y - x**2) ** 2, rosenbrock_grad(xy), hessian
+
+
 SURFACES = {
     "quadratic": (quadratic_grad, np.array([1.5, -1.0]), np.zeros(2)),
     "rosenbrock": (rosenbrock_grad, np.array([-1.2, 1.0]), np.ones(2)),
 }
+CLOSURES = {"quadratic": quadratic, "rosenbrock": rosenbrock}
 
 # (optimizer, surface): (lr, steps), from each optimizer's record.
 TABLE = {(name, surface): budget for name, record in RECORDS.items() for surface, budget in record.budgets.items()}
@@ -40,11 +51,13 @@ TABLE = {(name, surface): budget for name, record in RECORDS.items() for surface
 def test_reaches_the_minimum(name, surface):
     grad, start, minimiser = SURFACES[surface]
     lr, steps = TABLE[name, surface]
-    opt = mlopt.OPTIMIZERS[name](lr=lr)
+    opt = on_surfaces(name, lr=lr)
     xy = start.copy()
     state = opt.init(xy)
+    if hasattr(opt, "step"):  # Newton, L-BFGS: a closure (L-BFGS one iteration per step, as on the surfaces)
+        closure = CLOSURES[surface] if opt.hessian else (lambda xy: CLOSURES[surface](xy)[:2])
     for _ in range(steps):
-        xy, state = opt.update(grad(xy), state, xy)
+        xy, state = opt.step(closure, state, xy) if hasattr(opt, "step") else opt.update(grad(xy), state, xy)
     distance = np.linalg.norm(xy - minimiser)
     assert distance < TOL, f"{name} on {surface}: {distance:.2e} from the minimum after {steps} steps"
 

@@ -8,7 +8,7 @@ import tempfile
 
 import numpy as np
 import pytest
-from cases import NON_DEFAULT, accepted, acts_on
+from cases import GRADIENT, NON_DEFAULT, accepted, acts_on
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -17,7 +17,7 @@ from test_properties import assert_same, leaves, run, tree_map
 import mlopt
 from mlopt import core
 
-NAMES = list(mlopt.OPTIMIZERS)
+NAMES = GRADIENT  # the update rules (Newton and L-BFGS: tests/test_closure.py)
 
 
 # -- a rule that is not elementwise ---------------------------------------------------------

@@ -6,7 +6,7 @@ import tempfile
 
 import numpy as np
 import pytest
-from cases import accepted, grid_axis, grid_shape, numeric
+from cases import GRADIENT, accepted, grid_axis, grid_shape, numeric
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -14,7 +14,7 @@ from hypothesis.extra import numpy as hnp
 import mlopt
 from mlopt.hyper import FACTS
 
-NAMES = list(mlopt.OPTIMIZERS)
+NAMES = GRADIENT  # the update rules (Newton and L-BFGS: tests/test_closure.py)
 # Where each hyperparameter is drawn from: mlopt.hyper.FACTS, the one table of them.
 RANGES = {name: (st.integers if fact.whole else st.floats)(*fact.sample) for name, fact in FACTS.items() if fact.sample}
 finite = st.floats(-10, 10, allow_nan=False, width=64)

@@ -4,8 +4,8 @@ import math
 
 import numpy as np
 import pytest
-from cases import NON_DEFAULT, SETTING_IDS, SETTINGS, assert_close, gradient, leaf_shape
-from reference import REFERENCES
+from cases import GRADIENT, NON_DEFAULT, SETTING_IDS, SETTINGS, assert_close, gradient, leaf_shape
+from reference import CLOSURE_REFERENCES, REFERENCES
 
 import mlopt
 
@@ -52,7 +52,7 @@ def test_matches_reference_step_by_step(name, hp):
 SCHEDULED = {"rprop": "step_max"}
 
 
-@pytest.mark.parametrize("name", list(NON_DEFAULT))
+@pytest.mark.parametrize("name", GRADIENT)
 def test_schedules_are_called_with_the_step_number(name):
     """A callable hyperparameter is evaluated at t = 1, 2, ... and used as is."""
     seen = []
@@ -66,6 +66,48 @@ def test_schedules_are_called_with_the_step_number(name):
     for t, theta, _, ref_theta, _ in run_both(name, hp, steps=8):
         assert_close(theta, ref_theta, f"{name} theta at step {t}")
     assert seen[::2] == list(range(1, 9))  # mlopt's call, then the reference's
+
+
+def rosenbrock_4(x):
+    """Rosenbrock's valley in 4 dimensions, its gradient and its Hessian (numpy)."""
+    loss = np.sum((1 - x[:-1]) ** 2 + 100 * (x[1:] - x[:-1] ** 2) ** 2)
+    g = np.zeros_like(x)
+    g[:-1] = -2 * (1 - x[:-1]) - 400 * x[:-1] * (x[1:] - x[:-1] ** 2)
+    g[1:] += 200 * (x[1:] - x[:-1] ** 2)
+    H = np.zeros((len(x), len(x)))
+    for i in range(len(x) - 1):
+        H[i, i] += 2 - 400 * (x[i + 1] - 3 * x[i] ** 2)
+        H[i, i + 1] = H[i + 1, i] = -400 * x[i]
+        H[i + 1, i + 1] += 200
+    return loss, g, H
+
+
+@pytest.mark.parametrize("name,hp", [
+    ("newton", {}), ("newton", {"lr": 0.5, "damping": 30.0}),
+    ("lbfgs", {"max_iter": 1}), ("lbfgs", {"max_iter": 1, "lr": 0.2, "history_size": 2}),
+])
+def test_closure_optimizers_match_reference_step_by_step(name, hp):
+    """Newton and L-BFGS (one iteration per step, no line search) against plain loops over floats,
+    on Rosenbrock's valley in 4 dimensions; each step starts from the reference's point and state."""
+    naive = CLOSURE_REFERENCES[name]
+    opt = mlopt.OPTIMIZERS[name](**hp)
+    closure = rosenbrock_4 if name == "newton" else (lambda x: rosenbrock_4(x)[:2])
+    x = np.array([-1.2, 1.0, -0.5, 0.8])
+    state, ref_x, ref_state = opt.init(x), x.tolist(), {}
+    settings = {key: value for key, value in {**defaults(name), **hp}.items() if key in ("lr", "damping",
+                                                                                         "history_size")}
+    lists = lambda p: tuple(np.asarray(v).tolist() for v in closure(np.array(p)))  # noqa: E731
+    for t in range(1, 9):
+        x, state = opt.step(closure, state, x)
+        ref_x, ref_state = naive(ref_x, lists, ref_state, t, **settings)
+        assert_close(x, ref_x, f"{name} x at step {t}")
+        if name == "lbfgs":
+            pairs = ref_state["pairs"]
+            assert_close(state.slots["d"], ref_state["d"], f"lbfgs d at step {t}")
+            assert_close(state.slots["s"], np.reshape([p[0] for p in pairs], (-1, 4)), f"lbfgs s at step {t}")
+            assert_close(state.slots["y"], np.reshape([p[1] for p in pairs], (-1, 4)), f"lbfgs y at step {t}")
+            assert_close(state.slots["gamma"], ref_state["gamma"], f"lbfgs gamma at step {t}")
+        x = np.array(ref_x)
 
 
 def test_reference_catches_a_wrong_rule():

@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
-from cases import accepted, assert_close
+from cases import GRADIENT, accepted, assert_close
 
 import mlopt
 from mlopt import schedules
@@ -101,7 +101,7 @@ def test_closed_forms_at_landmarks():
     assert math.isclose(cycle(3), (0.25 + 1.0) / 2)  # half-way up the cosine
 
 
-@pytest.mark.parametrize("name", list(mlopt.OPTIMIZERS))
+@pytest.mark.parametrize("name", GRADIENT)
 def test_a_schedule_is_an_lr_for_every_optimizer(name):
     """Run with a schedule == run with the same values given step by step as constants."""
     schedule = schedules.preset("warmup_cosine", 0.05, 30)

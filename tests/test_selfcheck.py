@@ -5,14 +5,14 @@ import warnings
 
 import numpy as np
 import pytest
+from cases import CLOSURE, GRADIENT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import mlopt
 from mlopt.selfcheck import Verdict, check
 
 
-@pytest.mark.parametrize("name", list(mlopt.OPTIMIZERS))
+@pytest.mark.parametrize("name", GRADIENT)
 def test_mlopts_own_rules_pass(name):
     verdict = check(name, importlib.import_module(f"mlopt.optimizers.{name}").update)
     assert verdict.passed and str(verdict).endswith("for 6 steps")
@@ -141,7 +141,7 @@ def hostile(draw, name):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.sampled_from(list(mlopt.OPTIMIZERS)), st.data())
+@given(st.sampled_from(GRADIENT), st.data())
 def test_no_function_makes_the_check_crash(name, data):
     """Hostile functions get a verdict that names what went wrong, and mlopt's own run
     is untouched: the right rule still passes afterwards, with the same message."""
@@ -169,3 +169,10 @@ def test_what_went_wrong_is_said():
     assert "(shape (4,), expected (5,))" in check("momentum", returns(np.zeros(4))).message
     assert "(not finite: NaN or infinity)" in check("momentum", returns(np.full(5, np.nan))).message
     assert "must be a function; got 3" in check("momentum", 3).message
+
+
+@pytest.mark.parametrize("name", CLOSURE)
+def test_a_closure_optimizer_is_refused_with_a_pointer(name):
+    """Newton and L-BFGS have no update rule to compare; the message says what to do instead."""
+    with pytest.raises(ValueError, match=f"mlopt.{name} takes a closure"):
+        check(name, lambda theta, g, t, lr: theta)

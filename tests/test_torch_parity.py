@@ -9,7 +9,7 @@ import inspect
 
 import numpy as np
 import pytest
-from cases import SETTING_IDS, SETTINGS, accepted, assert_close, gradient, grid_axis, grid_shape
+from cases import GRADIENT, SETTING_IDS, SETTINGS, accepted, assert_close, gradient, grid_axis, grid_shape
 
 import mlopt
 from mlopt.records import RECORDS
@@ -22,10 +22,11 @@ STEPS = 20
 
 # name -> (torch class, how our hyperparameters map to its arguments, our buffer -> its state key),
 # from each optimizer's record; the others (no torch library has them) rely on tests/reference.py.
+# L-BFGS takes a closure: tests/test_lbfgs_parity.py compares it.
 TORCH = {
     name: (getattr(importlib.import_module(record.reference.library), record.reference.cls),
            record.reference.arguments, record.reference.buffers)
-    for name, record in RECORDS.items() if record.reference
+    for name, record in RECORDS.items() if record.reference and name in GRADIENT
 }
 TORCH_SETTINGS = [(name, hp) for name, hp in SETTINGS if name in TORCH]
 TORCH_IDS = [i for (name, _), i in zip(SETTINGS, SETTING_IDS, strict=True) if name in TORCH]

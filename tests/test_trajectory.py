@@ -11,11 +11,15 @@ from mlopt.records import ON_SURFACES
 ROSENBROCK = mlopt.SURFACES["rosenbrock"]()
 
 
-def plain_loop(opt, grad, x0, steps):
+def plain_loop(opt, surface, x0, steps):
     x = np.asarray(x0, dtype=float)
     state, rows = opt.init(x), [x]
     for _ in range(steps):
-        x, state = opt.update(grad(x), state, x)
+        if hasattr(opt, "step"):  # Newton, L-BFGS: a closure of the surface's loss, gradient (and Hessian)
+            x, state = opt.step(lambda p: (surface.f(p), surface.grad(p), surface.hessian(p))[:2 + opt.hessian],
+                                state, x)
+        else:
+            x, state = opt.update(surface.grad(x), state, x)
         rows.append(x)
     return np.stack(rows)
 
@@ -26,7 +30,34 @@ def test_a_trajectory_is_the_optimizers_own_steps(name):
     path = mlopt.trajectory(opt, ROSENBROCK, ROSENBROCK.start, 50)
     assert path.shape == (51, 2)
     assert np.array_equal(path[0], ROSENBROCK.start)
-    assert np.array_equal(path, plain_loop(opt, ROSENBROCK.grad, ROSENBROCK.start, 50))
+    assert np.array_equal(path, plain_loop(opt, ROSENBROCK, ROSENBROCK.start, 50))
+
+
+@pytest.mark.parametrize("name", ["newton", "lbfgs"])
+def test_a_grid_of_a_closure_optimizer_is_each_setting_run_alone(name):
+    """Newton and L-BFGS run one entry of a grid (or batch of starts) at a time; the result is
+    the same as each run alone, and a run that leaves the box is NaN from there."""
+    lrs = np.array([0.3, 1.0, 3.0])
+    settings = {"max_iter": 1, "line_search_fn": None} if name == "lbfgs" else {}
+    starts = np.array([[-1.2, 1.0], [0.5, 2.0]])
+    paths = mlopt.trajectory(mlopt.OPTIMIZERS[name](lr=lrs[:, None, None], **settings), ROSENBROCK, starts, 30)
+    assert paths.shape == (31, 3, 2, 2)
+    for i, lr in enumerate(lrs):
+        for j, start in enumerate(starts):
+            alone = mlopt.trajectory(mlopt.OPTIMIZERS[name](lr=lr, **settings), ROSENBROCK, start, 30)
+            assert np.array_equal(paths[:, i, j], alone, equal_nan=True)
+    assert np.isnan(paths[-1, 2]).all() and np.isfinite(paths[-1, 1]).all()  # lr = 3 overshoots and leaves
+
+
+def test_a_singular_newton_step_ends_the_run_as_diverged():
+    """On the saddle surface at y = 0 the Hessian is diag(2, -1): damping = 1 makes H + I = diag(3, 0),
+    which has no Newton step. step says so, naming damping; trajectory counts the run as diverged."""
+    saddle, start = mlopt.SURFACES["saddle"](), np.array([-1.8, 0.0])
+    path = mlopt.trajectory(mlopt.newton(damping=1.0), saddle, start, 5)
+    assert np.array_equal(path[0], start) and np.isnan(path[1:]).all()
+    opt = mlopt.newton(damping=1.0)
+    with pytest.raises(np.linalg.LinAlgError, match=r"H \+ damping I is singular at step 1 \(damping=1.0\)"):
+        opt.step(lambda p: (saddle.f(p), saddle.grad(p), saddle.hessian(p)), opt.init(start), start)
 
 
 def test_a_batch_of_starts_is_many_separate_runs():

@@ -14,11 +14,13 @@ from .adamw_schedule_free import adamw_schedule_free
 from .amsgrad import amsgrad
 from .asgd import asgd
 from .gd import gd
+from .lbfgs import lbfgs
 from .lion import lion
 from .momentum import momentum
 from .muon import muon
 from .nadam import nadam
 from .nesterov import nesterov
+from .newton import newton
 from .radam import radam
 from .rmsprop import rmsprop
 from .rmsprop_centered import rmsprop_centered
@@ -35,6 +37,7 @@ OPTIMIZERS = {
         rmsprop_centered,  # RMSProp's variant (2013), in its chapter
         asgd, sgd_schedule_free, adamw_schedule_free,  # averaging the iterates
         adafactor, muon,  # rules on whole matrices
+        newton, lbfgs,  # curvature: they evaluate the loss themselves (mlopt.closure)
     )
 }
 

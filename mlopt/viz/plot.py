@@ -16,7 +16,7 @@ from ..trajectory import trajectory
 
 # Okabe & Ito (2008), without the yellow, which is hard to see on a light background.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
-LINESTYLES = ["-", "--", ":"]
+LINESTYLES = ["-", "--", ":", "-."]
 
 _ORDER = list(OPTIMIZERS)
 
@@ -26,7 +26,7 @@ _ORDER = list(OPTIMIZERS)
 LINE_WIDTH = 1.8
 START = dict(marker="o", markersize=8, markerfacecolor="white", markeredgewidth=1.6)  # edge: its colour
 END = dict(marker="o", markersize=7, markeredgecolor="white", markeredgewidth=1.0)  # face: its colour
-DASHES = {"-": [], "--": [6, 4], ":": [2, 3]}  # matplotlib's line styles as canvas dash patterns
+DASHES = {"-": [], "--": [6, 4], ":": [2, 3], "-.": [6, 3, 2, 3]}  # matplotlib's line styles as canvas dash patterns
 LOSS_FLOOR = 1e-14
 
 
@@ -56,14 +56,19 @@ def markers(color):
     return {**START, "markeredgecolor": color}, {**END, "color": color}
 
 
-def by_family(axes, curves, legend=True, **kwargs):
-    """One panel per family of `FAMILIES`: its optimizers in their colours over all the
-    others in light grey, so that no panel has more than six colours.
+def families(names):
+    """The families of `FAMILIES` that have one of ``names``, in the book's order."""
+    return {family: members for family, members in FAMILIES.items() if set(members) & set(names)}
 
-    ``axes`` holds one Axes per family; ``curves`` maps an optimizer to its ``(x, y)``;
+
+def by_family(axes, curves, legend=True, **kwargs):
+    """One panel per family that has a curve (`families`): its optimizers in their colours
+    over all the others in light grey, so that no panel has more than six colours.
+
+    ``axes`` holds one Axes per such family; ``curves`` maps an optimizer to its ``(x, y)``;
     other keyword arguments go to every line (``marker``, ``drawstyle``, ...).
     """
-    for ax, (family, members) in zip(axes, FAMILIES.items(), strict=True):
+    for ax, (family, members) in zip(axes, families(curves).items(), strict=True):
         for name, (x, y) in curves.items():
             if name not in members:
                 ax.plot(x, y, color="0.8", linewidth=1, **kwargs)

@@ -22,7 +22,7 @@ from importlib import resources
 import numpy as np
 
 from ..optimizers import OPTIMIZERS
-from ..records import record
+from ..records import RECORDS, record
 from ..trajectory import trajectory_and_average
 from . import plot
 from .scene import Scene
@@ -68,7 +68,8 @@ def static_explorer(surface, optimizers, steps=200, start=None, lrs=None, width=
         factory, fixed = spec if isinstance(spec, tuple) else (spec, {})
         factory = OPTIMIZERS[factory] if isinstance(factory, str) else factory
         grid = np.asarray(lrs[label] if lrs and label in lrs else lr_grid(factory.__name__), dtype=float)
-        opt = factory(lr=grid[:, None], **fixed)
+        on_surfaces = RECORDS[factory.__name__].on_surfaces if factory.__name__ in RECORDS else {}
+        opt = factory(lr=grid[:, None], **{**on_surfaces, **fixed})
         style = plot.style(label)
         paths, average = trajectory_and_average(opt, surface, start, steps)  # (T, n, 2) each
         drawn = _drawn(scene, surface, paths, style, to_pixels)

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..hyper import FACTS
 from ..optimizers import OPTIMIZERS
-from ..records import ON_SURFACES, record
+from ..records import ON_SURFACES, on_surfaces, record
 from ..schedules import SCHEDULES, preset
 from ..surfaces import SURFACES
 from ..trajectory import trajectory_and_average
@@ -180,11 +180,11 @@ class Explorer:
             return value if name == "constant" else preset(name, value, c["steps"].value)
 
         racers = c["race"].value
-        if racers:
-            return {name: OPTIMIZERS[name](lr=lr(self._race_lr[name].value)) for name in racers}
+        if racers:  # each with its own lr and its surface settings (L-BFGS: one iteration per step)
+            return {name: on_surfaces(name, lr=lr(self._race_lr[name].value)) for name in racers}
         name = c["optimizer"].value
         hyper = {k: c[k].value for k in defaults(name) if k in c}
-        return {name: OPTIMIZERS[name](**{**hyper, "lr": lr(hyper["lr"])})}
+        return {name: on_surfaces(name, **{**hyper, "lr": lr(hyper["lr"])})}
 
     # Reactions ------------------------------------------------------------------
     def _set_optimizer(self, name, keep_lr=False):
