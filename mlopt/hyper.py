@@ -99,7 +99,7 @@ FACTS = {
     "weight_lr_power": Fact("Schedule-Free's power of the largest lr so far in each step's weight", 0, _INF,
                             slider=("linear", 0, 4, 0.1, None), sample=(0.0, 3.0)),
     "damping": Fact("Newton's shift lambda of the Hessian: the step solves (H + lambda I) p = g", 0, _INF,
-                    slider=("log", -4, 3, 0.1, ".1e"), sample=(0.0, 10.0)),
+                    slider=("linear", 0, 20, 0.1, None), sample=(0.0, 10.0)),  # linear: 0 is pure Newton
     # The schedules' settings (mlopt.schedules).
     "lr_min": Fact("the lowest lr of a schedule", 0, _INF),
     "max_lr": Fact("the peak lr of one-cycle", 0, _INF),

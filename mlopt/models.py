@@ -106,6 +106,9 @@ def train(opt, params, data, epochs=20, batch_size=32, l2=1e-4, seed=0):
     """Mini-batch training: each epoch visits the training set in an order drawn from a
     generator seeded with ``seed``, so a run is repeatable. Returns (params, History); the test
     accuracy is taken at ``opt.evaluated(params, state)`` (ASGD's and Schedule-Free's average)."""
+    if not hasattr(opt, "update"):
+        raise TypeError(f"models.train steps on mini-batch gradients; mlopt.{opt.name} takes a closure: call "
+                        "its step with models.loss_and_grad over the whole training set (see the real-data chapter)")
     rng = np.random.default_rng(seed)
     state = opt.init(params)
     history = History([], [])

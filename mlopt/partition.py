@@ -34,6 +34,9 @@ class Partition:
         if not isinstance(optimizers, dict) or not optimizers:
             raise TypeError(f"optimizers must be a non-empty dict label -> optimizer; got {optimizers!r}")
         for label, optimizer in optimizers.items():
+            if hasattr(optimizer, "step") and hasattr(optimizer, "init"):
+                raise TypeError(f"optimizers[{label!r}] is {optimizer!r}, which takes a closure over all the "
+                                "parameters: it cannot share a tree with other optimizers")
             if not (hasattr(optimizer, "init") and hasattr(optimizer, "update")):
                 raise TypeError(f"optimizers[{label!r}] must be an mlopt optimizer; got {optimizer!r}")
         self.labels = labels

@@ -81,7 +81,8 @@ def test_no_third_party_file_sits_in_static(site):
 def test_a_chapter_shows_the_modules_own_function(site, name):
     html = (site / "book" / f"{record(name).chapter}.html").read_text()
     source = (ROOT / "mlopt" / "optimizers" / f"{name}.py").read_text()
-    function = next(n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == "update")
+    rule = mlopt.OPTIMIZERS[name]().rule.__name__  # update (a gradient's rule), or step (Newton, L-BFGS)
+    function = next(n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == rule)
     body = ast.get_source_segment(source, function)
     text = htmllib.unescape(re.sub(r"<[^>]+>", "", html))
     for line in body.splitlines():

@@ -8,6 +8,7 @@ import pytest
 from cases import CLOSURE, NON_DEFAULT, assert_close
 
 import mlopt
+from mlopt import models
 
 A = np.array([[3.0, 1.0], [1.0, 2.0]])
 
@@ -205,3 +206,11 @@ def test_lbfgs_keeps_at_most_history_size_pairs_and_skips_flat_ones():
     x, state = run(opt, np.array([0.0, 0.0]), 1, lambda p: (*line(p), None))
     assert state.slots["s"].shape == (0, 2) and int(state.slots["iterations"]) == 5
     assert_close(x, [-0.1 - 4 * 0.1, 0.0], "steps of lr along -g after the first")
+
+
+@pytest.mark.parametrize("name", CLOSURE)
+def test_mini_batch_training_and_partitions_say_why_they_cannot_take_it(name):
+    with pytest.raises(TypeError, match=f"models.train steps on mini-batch gradients; mlopt.{name} takes a closure"):
+        models.train(mlopt.OPTIMIZERS[name](), models.softmax_regression(), models.digits())
+    with pytest.raises(TypeError, match=r"optimizers\['all'\] is mlopt\.\w+\(.*\), which takes a closure"):
+        mlopt.Partition(lambda path, leaf: "all", {"all": mlopt.OPTIMIZERS[name]()})
