@@ -214,3 +214,19 @@ def test_mini_batch_training_and_partitions_say_why_they_cannot_take_it(name):
         models.train(mlopt.OPTIMIZERS[name](), models.softmax_regression(), models.digits())
     with pytest.raises(TypeError, match=r"optimizers\['all'\] is mlopt\.\w+\(.*\), which takes a closure"):
         mlopt.Partition(lambda path, leaf: "all", {"all": mlopt.OPTIMIZERS[name]()})
+
+
+@pytest.mark.parametrize("name", CLOSURE)
+@pytest.mark.parametrize("shape", [(), (0, 3), (2, 0, 3), (3, 1)])
+def test_every_shape_works(name, shape):
+    """A scalar, empty arrays and any number of axes: the leaves are joined into one vector and cut back."""
+    x = np.full(shape, 1.5)
+    opt = mlopt.OPTIMIZERS[name]()
+
+    def closure(p):
+        loss, g = float(np.sum(p**2)), 2 * p
+        return (loss, g, 2 * np.eye(p.size)) if opt.hessian else (loss, g)
+
+    new, state = opt.step(closure, opt.init(x), x)
+    assert new.shape == shape and np.all(np.abs(new) < np.abs(x))  # closer to the minimum at 0
+    assert state.step == 1
