@@ -81,3 +81,17 @@ def numeric(name):
 
     factory = mlopt.OPTIMIZERS[name]
     return [key for key in inspect.signature(factory).parameters if key not in factory().options and key != "maximize"]
+
+
+def rosenbrock_4(x):
+    """Rosenbrock's valley in 4 dimensions, its gradient and its Hessian (numpy)."""
+    loss = np.sum((1 - x[:-1]) ** 2 + 100 * (x[1:] - x[:-1] ** 2) ** 2)
+    g = np.zeros_like(x)
+    g[:-1] = -2 * (1 - x[:-1]) - 400 * x[:-1] * (x[1:] - x[:-1] ** 2)
+    g[1:] += 200 * (x[1:] - x[:-1] ** 2)
+    H = np.zeros((len(x), len(x)))
+    for i in range(len(x) - 1):
+        H[i, i] += 2 - 400 * (x[i + 1] - 3 * x[i] ** 2)
+        H[i, i + 1] = H[i + 1, i] = -400 * x[i]
+        H[i + 1, i + 1] += 200
+    return loss, g, H

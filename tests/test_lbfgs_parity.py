@@ -7,7 +7,7 @@ Both sides call the same numpy closure, so only the optimizers differ.
 
 import numpy as np
 import pytest
-from cases import assert_close
+from cases import assert_close, rosenbrock_4
 
 import mlopt
 from mlopt.records import RECORDS
@@ -31,19 +31,9 @@ def logistic(params):
     return loss, {"w": X.T @ dz + 0.1 * w, "b": dz.sum(axis=0)}
 
 
-def rosenbrock(params):
-    """sum (1 - x_i)^2 + 100 (x_{i+1} - x_i^2)^2 over a vector of 4: a curved valley."""
-    x = params
-    loss = np.sum((1 - x[:-1]) ** 2 + 100 * (x[1:] - x[:-1] ** 2) ** 2)
-    g = np.zeros_like(x)
-    g[:-1] = -2 * (1 - x[:-1]) - 400 * x[:-1] * (x[1:] - x[:-1] ** 2)
-    g[1:] += 200 * (x[1:] - x[:-1] ** 2)
-    return loss, g
-
-
 PROBLEMS = {
     "logistic": (logistic, lambda: {"w": np.random.default_rng(2).normal(size=(3, 2)), "b": np.zeros(2)}),
-    "rosenbrock": (rosenbrock, lambda: np.array([-1.2, 1.0, -0.5, 0.8])),
+    "rosenbrock": (lambda x: rosenbrock_4(x)[:2], lambda: np.array([-1.2, 1.0, -0.5, 0.8])),
 }
 SETTINGS = {
     "default": {},

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 import pytest
-from cases import GRADIENT, NON_DEFAULT, SETTING_IDS, SETTINGS, assert_close, gradient, leaf_shape
+from cases import GRADIENT, NON_DEFAULT, SETTING_IDS, SETTINGS, assert_close, gradient, leaf_shape, rosenbrock_4
 from reference import CLOSURE_REFERENCES, REFERENCES
 
 import mlopt
@@ -66,20 +66,6 @@ def test_schedules_are_called_with_the_step_number(name):
     for t, theta, _, ref_theta, _ in run_both(name, hp, steps=8):
         assert_close(theta, ref_theta, f"{name} theta at step {t}")
     assert seen[::2] == list(range(1, 9))  # mlopt's call, then the reference's
-
-
-def rosenbrock_4(x):
-    """Rosenbrock's valley in 4 dimensions, its gradient and its Hessian (numpy)."""
-    loss = np.sum((1 - x[:-1]) ** 2 + 100 * (x[1:] - x[:-1] ** 2) ** 2)
-    g = np.zeros_like(x)
-    g[:-1] = -2 * (1 - x[:-1]) - 400 * x[:-1] * (x[1:] - x[:-1] ** 2)
-    g[1:] += 200 * (x[1:] - x[:-1] ** 2)
-    H = np.zeros((len(x), len(x)))
-    for i in range(len(x) - 1):
-        H[i, i] += 2 - 400 * (x[i + 1] - 3 * x[i] ** 2)
-        H[i, i + 1] = H[i + 1, i] = -400 * x[i]
-        H[i + 1, i + 1] += 200
-    return loss, g, H
 
 
 @pytest.mark.parametrize("name,hp", [
