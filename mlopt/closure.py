@@ -25,7 +25,7 @@ joins the parameters it is given. The Hessian is over that vector.
 import numpy as np
 
 from . import hyper, tree
-from .core import State, _check_spec, _check_state, _float_leaf, _grad_leaf, _spec
+from .core import State, _check_spec, _check_state, _float_leaf, _grad_leaf, _spec, describe
 
 
 class ClosureOptimizer:
@@ -55,10 +55,7 @@ class ClosureOptimizer:
         self.hyperparams = {key: hyper.constant_or_schedule(key, value) for key, value in hyperparams.items()}
 
     def __repr__(self):
-        shown = [f"{key}={getattr(value, '__name__', None) or _number(value)}"
-                 for key, value in self.hyperparams.items()]
-        shown += [f"{key}={value!r}" for key, value in self.options.items()]
-        return f"mlopt.{self.name}({', '.join(shown + (['maximize=True'] if self.maximize else []))})"
+        return describe(self)
 
     def init(self, params):
         """The state before the first step."""
@@ -139,10 +136,6 @@ def _one_value(name, key, value):
         raise ValueError(f"mlopt.{name} takes one value of {key} (it runs one optimisation at a time); got an "
                          f"array of shape {np.shape(value)}: mlopt.trajectory runs a grid one entry at a time")
     return float(value)
-
-
-def _number(value):
-    return repr(float(value)) if np.ndim(value) == 0 else f"array{np.shape(value)}"
 
 
 def _dtype(leaves):

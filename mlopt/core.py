@@ -117,17 +117,7 @@ class Optimizer:
         self._per_leaf_cache = {}
 
     def __repr__(self):
-        def show(value):
-            if isinstance(value, PerLeaf):
-                return repr(value)
-            if callable(value):
-                return getattr(value, "__name__", repr(value))
-            return repr(float(value)) if value.ndim == 0 else f"array{value.shape}"
-
-        args = ", ".join([f"{key}={show(value)}" for key, value in self.hyperparams.items()]
-                         + [f"{key}={value!r}" for key, value in self.options.items()]
-                         + (["maximize=True"] if self.maximize else []))
-        return f"mlopt.{self.name}({args})"
+        return describe(self)
 
     def init(self, params):
         """Return the state before the first update: every buffer at its initial value (0 but for NAdam's)."""
@@ -278,6 +268,21 @@ class Optimizer:
                 return [theta, *buffers]
             return [np.asarray(out, dtype=theta.dtype) for out in results]
         return _apply(self._rule, theta, g, buffers, t, values, donate)
+
+
+def describe(opt):
+    """``mlopt.adam(lr=0.1, ...)``: an optimizer's (or a closure optimizer's) settings, as made."""
+    def show(value):
+        if isinstance(value, PerLeaf):
+            return repr(value)
+        if callable(value):
+            return getattr(value, "__name__", repr(value))
+        return repr(float(value)) if value.ndim == 0 else f"array{value.shape}"
+
+    args = ", ".join([f"{key}={show(value)}" for key, value in opt.hyperparams.items()]
+                     + [f"{key}={value!r}" for key, value in opt.options.items()]
+                     + (["maximize=True"] if opt.maximize else []))
+    return f"mlopt.{opt.name}({args})"
 
 
 # Elements per block when a large array is updated a block at a time (see `_apply`).
